@@ -1,0 +1,303 @@
+"""Commands: one immutable pydantic model for each write in the HTTP contract.
+
+Stateless constraints (lengths, vocabularies, code formats) live here, so one validation error
+lists every failing field and the HTTP layer needs no rules of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from domain.values import Category, NoteKind, RaisedByKind
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=r"\S")]
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^\S+$")]
+FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=30, decimal_places=10)]
+
+
+class Command(BaseModel):
+    """A request to change one record. `target` names the record it changes, if it exists."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @property
+    def target(self) -> UUID | None:
+        return None
+
+
+class RaisedBy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    organisation: ShortText
+    kind: RaisedByKind
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    display_name: ShortText
+    organisation: ShortText
+    role: ShortText
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: ShortText
+    value: FiniteDecimal
+    unit: ShortText
+    baseline: FiniteDecimal | None = None
+    target: FiniteDecimal | None = None
+
+
+def _unique_indicator_names(indicators: list[Indicator] | None) -> None:
+    names = [i.name for i in indicators or []]
+    if len(names) != len(set(names)):
+        raise ValueError("indicator names must be unique within one outcome")
+
+
+class IssueCommand(Command):
+    issue_id: UUID
+
+    @property
+    def target(self) -> UUID | None:
+        return self.issue_id
+
+
+class TaskForceCommand(Command):
+    task_force_id: UUID
+
+    @property
+    def target(self) -> UUID | None:
+        return self.task_force_id
+
+
+class DecisionCommand(Command):
+    decision_id: UUID
+
+    @property
+    def target(self) -> UUID | None:
+        return self.decision_id
+
+
+class OutcomeCommand(Command):
+    outcome_id: UUID
+
+    @property
+    def target(self) -> UUID | None:
+        return self.outcome_id
+
+
+# Issues
+
+
+class OpenIssue(Command):
+    """Open an issue raised by or with a local community."""
+
+    municipality: MunicipalityCode
+    locality: ShortText
+    title: ShortText
+    description: LongText
+    category: Category
+    raised_by: RaisedBy
+
+
+class EditIssue(IssueCommand):
+    """Change an open issue's title, description, locality or category."""
+
+    title: ShortText | None = None
+    description: LongText | None = None
+    locality: ShortText | None = None
+    category: Category | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> EditIssue:
+        if not self.changes():
+            raise ValueError("name at least one of title, description, locality, category")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"issue_id"}, exclude_none=True, mode="json")
+
+
+class AssignResponsibility(IssueCommand):
+    """Give an issue to a unit and role first, and optionally to a person."""
+
+    unit: ShortText
+    role: ShortText
+    user_id: UserId | None = None
+
+
+class AddNote(IssueCommand):
+    """Log one exchange in the dialogue with the local community."""
+
+    kind: NoteKind
+    text: LongText
+    occurred_on: date
+    public: bool = False
+
+
+class SplitIssue(IssueCommand):
+    """Split a smaller question off an open issue as a child issue."""
+
+    title: ShortText
+    description: LongText
+    category: Category | None = None
+
+
+class ResolveIssue(IssueCommand):
+    """Mark an issue resolved, with a summary of how."""
+
+    summary: LongText
+
+
+class CloseIssue(IssueCommand):
+    """Withdraw an issue, with the reason."""
+
+    reason: LongText
+
+
+class ReopenIssue(IssueCommand):
+    """Open a resolved or closed issue again, with the reason."""
+
+    reason: LongText
+
+
+# Task forces
+
+
+class FormTaskForce(Command):
+    """Form a time-boxed task force for an open issue; the lead becomes its first member."""
+
+    issue_id: UUID
+    name: ShortText
+    mandate: LongText
+    due_on: date
+    lead: Person
+
+
+class AddMember(TaskForceCommand, Person):
+    """Add a member to an active task force."""
+
+
+class RemoveMember(TaskForceCommand):
+    """Remove a member who is not the lead."""
+
+    member_id: UUID
+
+
+class HandOverLead(TaskForceCommand):
+    """Pass the lead to another member; the note carries the knowledge across."""
+
+    to_member_id: UUID
+    note: LongText
+
+
+class ExtendMandate(TaskForceCommand):
+    """Move a task force's deadline later, with the reason."""
+
+    due_on: date
+    reason: LongText
+
+
+class ReportProgress(TaskForceCommand):
+    """Log progress on an active task force."""
+
+    text: LongText
+
+
+class CompleteTaskForce(TaskForceCommand):
+    """Finish a task force's work, with a summary."""
+
+    summary: LongText
+
+
+class DisbandTaskForce(TaskForceCommand):
+    """Stop a task force before its work is done, with the reason."""
+
+    reason: LongText
+
+
+# Decisions
+
+
+class ProposeDecision(Command):
+    """Propose a decision on an issue, optionally prepared by one of its task forces."""
+
+    issue_id: UUID
+    title: ShortText
+    rationale: LongText
+    decision_body: ShortText
+    task_force_id: UUID | None = None
+
+
+class AdoptDecision(DecisionCommand):
+    """Record that a proposed decision was adopted."""
+
+    decided_on: date
+    reference: ShortText | None = None
+
+
+class RejectDecision(DecisionCommand):
+    """Record that a proposed decision was rejected."""
+
+    reason: LongText
+
+
+class RevokeDecision(DecisionCommand):
+    """Revoke an adopted decision."""
+
+    reason: LongText
+
+
+class SupersedeDecision(DecisionCommand):
+    """Replace an adopted decision with another adopted decision on the same issue."""
+
+    by_decision_id: UUID
+
+
+# Outcomes
+
+
+class RecordOutcome(Command):
+    """Record what came of an issue, with indicators."""
+
+    issue_id: UUID
+    decision_ids: list[UUID] = Field(max_length=100)
+    summary: LongText
+    indicators: list[Indicator] = Field(max_length=100)
+    observed_on: date
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> RecordOutcome:
+        _unique_indicator_names(self.indicators)
+        return self
+
+
+class VerifyOutcome(OutcomeCommand):
+    """Confirm an outcome; the verifier must not be its recorder or last corrector."""
+
+    note: LongText | None = None
+
+
+class CorrectOutcome(OutcomeCommand):
+    """Correct an outcome's summary or indicators, with the reason."""
+
+    summary: LongText | None = None
+    indicators: list[Indicator] | None = Field(default=None, max_length=100)
+    reason: LongText
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> CorrectOutcome:
+        _unique_indicator_names(self.indicators)
+        return self
+
+
+class RetractOutcome(OutcomeCommand):
+    """Withdraw an outcome; it then accepts no changes."""
+
+    reason: LongText

@@ -1,0 +1,243 @@
+"""Command handlers: load, act, save. Cross-record rules live here, where both records are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from application import commands as c
+from application.ports import CommandResult, UnitOfWork
+from domain.decision import Decision
+from domain.errors import CrossRecordError, RecordNotOpenError
+from domain.issue import Issue
+from domain.outcome import Outcome
+from domain.task_force import TaskForce
+
+Handler = Callable[[Any, UnitOfWork], CommandResult]
+
+
+# Issues
+
+
+def open_issue(cmd: c.OpenIssue, uow: UnitOfWork) -> CommandResult:
+    fields = cmd.model_dump(mode="json")
+    return uow.save(Issue.open(by=uow.by, parent_id=None, **fields))
+
+
+def edit_issue(cmd: c.EditIssue, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.edit(cmd.changes(), uow.by)
+    return uow.save(issue)
+
+
+def assign_responsibility(cmd: c.AssignResponsibility, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.assign_responsibility(cmd.unit, cmd.role, cmd.user_id, uow.by)
+    return uow.save(issue)
+
+
+def add_note(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.add_note(cmd.kind, cmd.text, cmd.occurred_on, cmd.public, uow.by)
+    return uow.save(issue)
+
+
+def split_issue(cmd: c.SplitIssue, uow: UnitOfWork) -> CommandResult:
+    parent = uow.get(cmd.issue_id, Issue)
+    child = parent.split_off(cmd.title, cmd.description, cmd.category, uow.by)
+    return uow.save(child, parent)  # one atomic save; the answer describes the child
+
+
+def resolve_issue(cmd: c.ResolveIssue, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.resolve(cmd.summary, uow.by)
+    return uow.save(issue)
+
+
+def close_issue(cmd: c.CloseIssue, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.close(cmd.reason, uow.by)
+    return uow.save(issue)
+
+
+def reopen_issue(cmd: c.ReopenIssue, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.reopen(cmd.reason, uow.by)
+    return uow.save(issue)
+
+
+# Task forces
+
+
+def form_task_force(cmd: c.FormTaskForce, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    if not issue.is_open:
+        raise RecordNotOpenError(f"A task force needs an open issue; this one is {issue.status}.")
+    task_force = TaskForce.form(
+        issue_id=issue.id,
+        municipality=issue.municipality,
+        name=cmd.name,
+        mandate=cmd.mandate,
+        due_on=cmd.due_on,
+        lead=cmd.lead.model_dump(),
+        today=uow.today,
+        by=uow.by,
+    )
+    return uow.save(task_force)
+
+
+def add_member(cmd: c.AddMember, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    member_id = task_force.add_member(cmd.display_name, cmd.organisation, cmd.role, uow.by)
+    return replace(uow.save(task_force), member_id=member_id)
+
+
+def remove_member(cmd: c.RemoveMember, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    task_force.remove_member(str(cmd.member_id), uow.by)
+    return uow.save(task_force)
+
+
+def hand_over_lead(cmd: c.HandOverLead, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    task_force.hand_over_lead(str(cmd.to_member_id), cmd.note, uow.by)
+    return uow.save(task_force)
+
+
+def extend_mandate(cmd: c.ExtendMandate, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    task_force.extend_mandate(cmd.due_on, cmd.reason, uow.by)
+    return uow.save(task_force)
+
+
+def report_progress(cmd: c.ReportProgress, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    task_force.report_progress(cmd.text, uow.by)
+    return uow.save(task_force)
+
+
+def complete_task_force(cmd: c.CompleteTaskForce, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    task_force.complete(cmd.summary, uow.by)
+    return uow.save(task_force)
+
+
+def disband_task_force(cmd: c.DisbandTaskForce, uow: UnitOfWork) -> CommandResult:
+    task_force = uow.get(cmd.task_force_id, TaskForce)
+    task_force.disband(cmd.reason, uow.by)
+    return uow.save(task_force)
+
+
+# Decisions
+
+
+def propose_decision(cmd: c.ProposeDecision, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    if cmd.task_force_id is not None:
+        task_force = uow.get(cmd.task_force_id, TaskForce)
+        if task_force.issue_id != issue.id:
+            raise CrossRecordError("The task force works on another issue.")
+    decision = Decision.propose(
+        issue_id=issue.id,
+        municipality=issue.municipality,
+        task_force_id=cmd.task_force_id,
+        title=cmd.title,
+        rationale=cmd.rationale,
+        decision_body=cmd.decision_body,
+        by=uow.by,
+    )
+    return uow.save(decision)
+
+
+def adopt_decision(cmd: c.AdoptDecision, uow: UnitOfWork) -> CommandResult:
+    decision = uow.get(cmd.decision_id, Decision)
+    decision.adopt(cmd.decided_on, cmd.reference, uow.by)
+    return uow.save(decision)
+
+
+def reject_decision(cmd: c.RejectDecision, uow: UnitOfWork) -> CommandResult:
+    decision = uow.get(cmd.decision_id, Decision)
+    decision.reject(cmd.reason, uow.by)
+    return uow.save(decision)
+
+
+def revoke_decision(cmd: c.RevokeDecision, uow: UnitOfWork) -> CommandResult:
+    decision = uow.get(cmd.decision_id, Decision)
+    decision.revoke(cmd.reason, uow.by)
+    return uow.save(decision)
+
+
+def supersede_decision(cmd: c.SupersedeDecision, uow: UnitOfWork) -> CommandResult:
+    decision = uow.get(cmd.decision_id, Decision)
+    decision.supersede(uow.get(cmd.by_decision_id, Decision), uow.by)
+    return uow.save(decision)
+
+
+# Outcomes
+
+
+def record_outcome(cmd: c.RecordOutcome, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    for decision_id in cmd.decision_ids:
+        if uow.get(decision_id, Decision).issue_id != issue.id:
+            raise CrossRecordError(f"Decision {decision_id} belongs to another issue.")
+    outcome = Outcome.record(
+        issue_id=issue.id,
+        municipality=issue.municipality,
+        decision_ids=list(cmd.decision_ids),
+        summary=cmd.summary,
+        indicators=[i.model_dump() for i in cmd.indicators],
+        observed_on=cmd.observed_on,
+        today=uow.today,
+        by=uow.by,
+    )
+    return uow.save(outcome)
+
+
+def verify_outcome(cmd: c.VerifyOutcome, uow: UnitOfWork) -> CommandResult:
+    outcome = uow.get(cmd.outcome_id, Outcome)
+    outcome.verify(cmd.note, uow.by)
+    return uow.save(outcome)
+
+
+def correct_outcome(cmd: c.CorrectOutcome, uow: UnitOfWork) -> CommandResult:
+    outcome = uow.get(cmd.outcome_id, Outcome)
+    indicators = None if cmd.indicators is None else [i.model_dump() for i in cmd.indicators]
+    outcome.correct(cmd.summary, indicators, cmd.reason, uow.by)
+    return uow.save(outcome)
+
+
+def retract_outcome(cmd: c.RetractOutcome, uow: UnitOfWork) -> CommandResult:
+    outcome = uow.get(cmd.outcome_id, Outcome)
+    outcome.retract(cmd.reason, uow.by)
+    return uow.save(outcome)
+
+
+COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
+    c.OpenIssue: open_issue,
+    c.EditIssue: edit_issue,
+    c.AssignResponsibility: assign_responsibility,
+    c.AddNote: add_note,
+    c.SplitIssue: split_issue,
+    c.ResolveIssue: resolve_issue,
+    c.CloseIssue: close_issue,
+    c.ReopenIssue: reopen_issue,
+    c.FormTaskForce: form_task_force,
+    c.AddMember: add_member,
+    c.RemoveMember: remove_member,
+    c.HandOverLead: hand_over_lead,
+    c.ExtendMandate: extend_mandate,
+    c.ReportProgress: report_progress,
+    c.CompleteTaskForce: complete_task_force,
+    c.DisbandTaskForce: disband_task_force,
+    c.ProposeDecision: propose_decision,
+    c.AdoptDecision: adopt_decision,
+    c.RejectDecision: reject_decision,
+    c.RevokeDecision: revoke_decision,
+    c.SupersedeDecision: supersede_decision,
+    c.RecordOutcome: record_outcome,
+    c.VerifyOutcome: verify_outcome,
+    c.CorrectOutcome: correct_outcome,
+    c.RetractOutcome: retract_outcome,
+}

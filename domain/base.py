@@ -1,0 +1,33 @@
+"""The base aggregate: every event carries its actor, command id and correlation id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import BlankTextError
+from domain.values import Provenance
+
+
+class CaseAggregate(Aggregate):
+    """An aggregate that belongs to one municipality and records who changed it."""
+
+    municipality: str
+
+    class Event(Aggregate.Event):
+        actor: dict[str, str]
+        command_id: str
+        correlation_id: str
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    def _record(self, event_class: type[Aggregate.Event], by: Provenance, **fields: Any) -> None:
+        self.trigger_event(event_class, **fields, **by.event_fields())
+
+
+def require_text(value: str, what: str) -> str:
+    if not value or not value.strip():
+        raise BlankTextError(f"{what} must not be empty.")
+    return value

@@ -1,0 +1,124 @@
+"""Decision (beslut): proposed, then adopted or rejected; if adopted, later revoked or superseded."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.base import CaseAggregate, require_text
+from domain.errors import CrossRecordError, RecordNotOpenError
+from domain.values import DecisionStatus, Provenance
+
+
+class Decision(CaseAggregate):
+    """A decision about one issue, possibly prepared by one of its task forces."""
+
+    class Proposed(CaseAggregate.Created):
+        issue_id: UUID
+        municipality: str
+        task_force_id: UUID | None
+        title: str
+        rationale: str
+        decision_body: str
+
+    class Adopted(CaseAggregate.Event):
+        decided_on: date
+        reference: str | None
+
+        def apply(self, decision: Decision) -> None:
+            decision.status = DecisionStatus.ADOPTED
+            decision.decided_on = self.decided_on
+            decision.reference = self.reference
+
+    class Rejected(CaseAggregate.Event):
+        reason: str
+
+        def apply(self, decision: Decision) -> None:
+            decision.status = DecisionStatus.REJECTED
+
+    class Revoked(CaseAggregate.Event):
+        reason: str
+
+        def apply(self, decision: Decision) -> None:
+            decision.status = DecisionStatus.REVOKED
+
+    class Superseded(CaseAggregate.Event):
+        by_decision_id: UUID
+
+        def apply(self, decision: Decision) -> None:
+            decision.status = DecisionStatus.SUPERSEDED
+            decision.superseded_by = self.by_decision_id
+
+    def __init__(
+        self,
+        issue_id: UUID,
+        municipality: str,
+        task_force_id: UUID | None,
+        title: str,
+        rationale: str,
+        decision_body: str,
+    ) -> None:
+        self.issue_id = issue_id
+        self.municipality = municipality
+        self.task_force_id = task_force_id
+        self.title = title
+        self.rationale = rationale
+        self.decision_body = decision_body
+        self.reference: str | None = None
+        self.decided_on: date | None = None
+        self.status = DecisionStatus.PROPOSED
+        self.superseded_by: UUID | None = None
+
+    @classmethod
+    def propose(
+        cls,
+        *,
+        issue_id: UUID,
+        municipality: str,
+        task_force_id: UUID | None,
+        title: str,
+        rationale: str,
+        decision_body: str,
+        by: Provenance,
+    ) -> Decision:
+        require_text(title, "The title")
+        return cls._create(
+            cls.Proposed,
+            id=uuid4(),
+            issue_id=issue_id,
+            municipality=municipality,
+            task_force_id=task_force_id,
+            title=title,
+            rationale=rationale,
+            decision_body=decision_body,
+            **by.event_fields(),
+        )
+
+    def adopt(self, decided_on: date, reference: str | None, by: Provenance) -> None:
+        self._require(DecisionStatus.PROPOSED, "adopted")
+        self._record(self.Adopted, by, decided_on=decided_on, reference=reference)
+
+    def reject(self, reason: str, by: Provenance) -> None:
+        self._require(DecisionStatus.PROPOSED, "rejected")
+        self._record(self.Rejected, by, reason=require_text(reason, "The reason"))
+
+    def revoke(self, reason: str, by: Provenance) -> None:
+        self._require(DecisionStatus.ADOPTED, "revoked")
+        self._record(self.Revoked, by, reason=require_text(reason, "The reason"))
+
+    def supersede(self, by_decision: Decision, by: Provenance) -> None:
+        """Replace this adopted decision with another adopted decision on the same issue."""
+        self._require(DecisionStatus.ADOPTED, "superseded")
+        if by_decision.id == self.id:
+            raise CrossRecordError("A decision cannot supersede itself.")
+        if by_decision.issue_id != self.issue_id:
+            raise CrossRecordError("The superseding decision must belong to the same issue.")
+        if by_decision.status != DecisionStatus.ADOPTED:
+            raise CrossRecordError("The superseding decision must be adopted first.")
+        self._record(self.Superseded, by, by_decision_id=by_decision.id)
+
+    def _require(self, status: DecisionStatus, verb: str) -> None:
+        if self.status != status:
+            raise RecordNotOpenError(
+                f"Only a {status} decision can be {verb}; this one is {self.status}."
+            )

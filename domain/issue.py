@@ -1,0 +1,162 @@
+"""Issue (ärende): a question raised by or with a local community."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain.base import CaseAggregate, require_text
+from domain.errors import RecordNotOpenError
+from domain.values import IssueStatus, Provenance
+
+EDITABLE_FIELDS = ("title", "description", "locality", "category")
+
+
+class Issue(CaseAggregate):
+    """An issue keeps only what its rules need; the dialogue log lives in the read model."""
+
+    class Opened(CaseAggregate.Created):
+        municipality: str
+        locality: str
+        title: str
+        description: str
+        category: str
+        raised_by: dict[str, str]
+        parent_id: UUID | None
+
+    class Edited(CaseAggregate.Event):
+        changes: dict[str, str]
+
+        def apply(self, issue: Issue) -> None:
+            for name, value in self.changes.items():
+                setattr(issue, name, value)
+
+    class ResponsibilityAssigned(CaseAggregate.Event):
+        unit: str
+        role: str
+        user_id: str | None
+
+        def apply(self, issue: Issue) -> None:
+            issue.responsibility = {"unit": self.unit, "role": self.role, "user_id": self.user_id}
+
+    class NoteAdded(CaseAggregate.Event):
+        kind: str
+        text: str
+        occurred_on: date
+        public: bool
+
+        def apply(self, issue: Issue) -> None:
+            pass  # the log is kept by the read model, so the aggregate does not grow
+
+    class SubIssueSplitOff(CaseAggregate.Event):
+        child_id: UUID
+        title: str
+
+        def apply(self, issue: Issue) -> None:
+            issue.child_ids.append(self.child_id)
+
+    class Resolved(CaseAggregate.Event):
+        summary: str
+
+        def apply(self, issue: Issue) -> None:
+            issue.status = IssueStatus.RESOLVED
+
+    class Closed(CaseAggregate.Event):
+        reason: str
+
+        def apply(self, issue: Issue) -> None:
+            issue.status = IssueStatus.CLOSED
+
+    class Reopened(CaseAggregate.Event):
+        reason: str
+
+        def apply(self, issue: Issue) -> None:
+            issue.status = IssueStatus.OPEN
+
+    def __init__(
+        self,
+        municipality: str,
+        locality: str,
+        title: str,
+        description: str,
+        category: str,
+        raised_by: dict[str, str],
+        parent_id: UUID | None,
+    ) -> None:
+        self.municipality = municipality
+        self.locality = locality
+        self.title = title
+        self.description = description
+        self.category = category
+        self.raised_by = raised_by
+        self.parent_id = parent_id
+        self.child_ids: list[UUID] = []
+        self.responsibility: dict[str, str | None] | None = None
+        self.status = IssueStatus.OPEN
+
+    @classmethod
+    def open(cls, *, by: Provenance, id: UUID | None = None, **fields: Any) -> Issue:
+        require_text(fields["title"], "The title")
+        return cls._create(cls.Opened, id=id or uuid4(), **fields, **by.event_fields())
+
+    def edit(self, changes: dict[str, str], by: Provenance) -> None:
+        self._require_open()
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"Fields that cannot be edited: {sorted(unknown)}")
+        self._record(self.Edited, by, changes=changes)
+
+    def assign_responsibility(
+        self, unit: str, role: str, user_id: str | None, by: Provenance
+    ) -> None:
+        self._require_open()
+        self._record(self.ResponsibilityAssigned, by, unit=unit, role=role, user_id=user_id)
+
+    def add_note(
+        self, kind: str, text: str, occurred_on: date, public: bool, by: Provenance
+    ) -> None:
+        self._require_open()
+        require_text(text, "A note")
+        self._record(
+            self.NoteAdded, by, kind=kind, text=text, occurred_on=occurred_on, public=public
+        )
+
+    def split_off(
+        self, title: str, description: str, category: str | None, by: Provenance
+    ) -> Issue:
+        """Open a child issue in this issue's municipality and record the split on this one."""
+        self._require_open()
+        child = Issue.open(
+            by=by,
+            municipality=self.municipality,
+            locality=self.locality,
+            title=title,
+            description=description,
+            category=category or self.category,
+            raised_by=self.raised_by,
+            parent_id=self.id,
+        )
+        self._record(self.SubIssueSplitOff, by, child_id=child.id, title=title)
+        return child
+
+    def resolve(self, summary: str, by: Provenance) -> None:
+        self._require_open()
+        self._record(self.Resolved, by, summary=require_text(summary, "The summary"))
+
+    def close(self, reason: str, by: Provenance) -> None:
+        self._require_open()
+        self._record(self.Closed, by, reason=require_text(reason, "The reason"))
+
+    def reopen(self, reason: str, by: Provenance) -> None:
+        if self.status == IssueStatus.OPEN:
+            raise RecordNotOpenError("The issue is already open.")
+        self._record(self.Reopened, by, reason=require_text(reason, "The reason"))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == IssueStatus.OPEN
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise RecordNotOpenError(f"The issue is {self.status}; reopen it before changing it.")

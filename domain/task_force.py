@@ -1,0 +1,192 @@
+"""TaskForce (insatsstyrka): a small, time-boxed group that moves one issue forward."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.base import CaseAggregate, require_text
+from domain.errors import (
+    DeadlineError,
+    DomainRuleError,
+    LeadRemovalError,
+    NotAMemberError,
+    RecordNotOpenError,
+)
+from domain.values import Provenance, TaskForceStatus
+
+
+class TaskForce(CaseAggregate):
+    """Members keep joining order (dicts are ordered); the lead is always a member."""
+
+    class Formed(CaseAggregate.Created):
+        issue_id: UUID
+        municipality: str
+        name: str
+        mandate: str
+        due_on: date
+        lead: dict[str, str]
+
+    class MemberAdded(CaseAggregate.Event):
+        member_id: str
+        display_name: str
+        organisation: str
+        role: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            task_force.members[self.member_id] = {
+                "display_name": self.display_name,
+                "organisation": self.organisation,
+                "role": self.role,
+            }
+
+    class MemberRemoved(CaseAggregate.Event):
+        member_id: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            del task_force.members[self.member_id]
+
+    class LeadHandedOver(CaseAggregate.Event):
+        from_member_id: str
+        to_member_id: str
+        note: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            task_force.lead = self.to_member_id
+
+    class MandateExtended(CaseAggregate.Event):
+        old_due_on: date
+        new_due_on: date
+        reason: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            task_force.due_on = self.new_due_on
+
+    class ProgressReported(CaseAggregate.Event):
+        text: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            pass  # the progress log is kept by the read model
+
+    class Completed(CaseAggregate.Event):
+        summary: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            task_force.status = TaskForceStatus.COMPLETED
+
+    class Disbanded(CaseAggregate.Event):
+        reason: str
+
+        def apply(self, task_force: TaskForce) -> None:
+            task_force.status = TaskForceStatus.DISBANDED
+
+    def __init__(
+        self,
+        issue_id: UUID,
+        municipality: str,
+        name: str,
+        mandate: str,
+        due_on: date,
+        lead: dict[str, str],
+    ) -> None:
+        self.issue_id = issue_id
+        self.municipality = municipality
+        self.name = name
+        self.mandate = mandate
+        self.due_on = due_on
+        self.status = TaskForceStatus.ACTIVE
+        member_id = lead["member_id"]
+        self.members: dict[str, dict[str, str]] = {
+            member_id: {k: v for k, v in lead.items() if k != "member_id"}
+        }
+        self.lead = member_id
+
+    @classmethod
+    def form(
+        cls,
+        *,
+        issue_id: UUID,
+        municipality: str,
+        name: str,
+        mandate: str,
+        due_on: date,
+        lead: dict[str, str],
+        today: date,
+        by: Provenance,
+    ) -> TaskForce:
+        if due_on <= today:
+            raise DeadlineError("The deadline must lie after the day the task force is formed.")
+        require_text(name, "The name")
+        return cls._create(
+            cls.Formed,
+            id=uuid4(),
+            issue_id=issue_id,
+            municipality=municipality,
+            name=name,
+            mandate=mandate,
+            due_on=due_on,
+            lead={"member_id": str(uuid4()), **lead},
+            **by.event_fields(),
+        )
+
+    def add_member(self, display_name: str, organisation: str, role: str, by: Provenance) -> str:
+        self._require_active()
+        member_id = str(uuid4())
+        self._record(
+            self.MemberAdded,
+            by,
+            member_id=member_id,
+            display_name=display_name,
+            organisation=organisation,
+            role=role,
+        )
+        return member_id
+
+    def remove_member(self, member_id: str, by: Provenance) -> None:
+        self._require_active()
+        self._require_member(member_id)
+        if member_id == self.lead:
+            raise LeadRemovalError("The lead cannot leave before handing over to another member.")
+        self._record(self.MemberRemoved, by, member_id=member_id)
+
+    def hand_over_lead(self, to_member_id: str, note: str, by: Provenance) -> None:
+        self._require_active()
+        self._require_member(to_member_id)
+        if to_member_id == self.lead:
+            raise DomainRuleError("That member already leads the task force.")
+        require_text(note, "A handover note")
+        self._record(
+            self.LeadHandedOver, by, from_member_id=self.lead, to_member_id=to_member_id, note=note
+        )
+
+    def extend_mandate(self, due_on: date, reason: str, by: Provenance) -> None:
+        self._require_active()
+        if due_on <= self.due_on:
+            raise DeadlineError(f"An extension must move the deadline past {self.due_on}.")
+        require_text(reason, "The reason for an extension")
+        self._record(
+            self.MandateExtended, by, old_due_on=self.due_on, new_due_on=due_on, reason=reason
+        )
+
+    def report_progress(self, text: str, by: Provenance) -> None:
+        self._require_active()
+        self._record(self.ProgressReported, by, text=require_text(text, "A progress report"))
+
+    def complete(self, summary: str, by: Provenance) -> None:
+        self._require_active()
+        self._record(self.Completed, by, summary=require_text(summary, "The summary"))
+
+    def disband(self, reason: str, by: Provenance) -> None:
+        self._require_active()
+        self._record(self.Disbanded, by, reason=require_text(reason, "The reason"))
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == TaskForceStatus.ACTIVE and self.due_on < today
+
+    def _require_active(self) -> None:
+        if self.status != TaskForceStatus.ACTIVE:
+            raise RecordNotOpenError(f"The task force is {self.status} and accepts no changes.")
+
+    def _require_member(self, member_id: str) -> None:
+        if member_id not in self.members:
+            raise NotAMemberError(f"Member {member_id} is not in this task force.")

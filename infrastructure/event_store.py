@@ -1,0 +1,144 @@
+"""The event store: the eventsourcing library over SQLAlchemy, on SQLite or PostgreSQL.
+
+`EventStore` is an eventsourcing `Application` used only as a repository and event log;
+commands go through the bus, never through application methods.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from threading import Semaphore
+from typing import Any, ClassVar
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Transcoding
+from eventsourcing.utils import Environment
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session
+
+from domain.decision import Decision
+from domain.issue import Issue
+from domain.outcome import Outcome
+from domain.task_force import TaskForce
+from infrastructure.integrity import chain_metadata, extend_chain
+
+SNAPSHOT_INTERVAL = 50  # a command never replays more than this many events
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ChainedRecorder(SQLAlchemyApplicationRecorder):
+    """Adds each transaction's events to the hash chain, under the same table lock."""
+
+    chain_key: bytes = b""
+
+    def _insert_stored_events(self, session: Session, stored_events: Any, **kwargs: Any) -> Any:
+        ids = super()._insert_stored_events(session, stored_events, **kwargs)
+        records = [
+            _Inserted(id, e.originator_id, e.originator_version, e.topic, e.state)
+            for id, e in zip(ids, stored_events, strict=True)
+        ]
+        extend_chain(session, self.chain_key, records)
+        return ids
+
+
+class _Inserted:
+    __slots__ = ("id", "originator_id", "originator_version", "state", "topic")
+
+    def __init__(
+        self, id: int, originator_id: Any, originator_version: int, topic: str, state: bytes
+    ) -> None:
+        self.id, self.originator_id, self.originator_version = id, originator_id, originator_version
+        self.topic, self.state = topic, state
+
+
+class StoreFactory(SQLAlchemyFactory):
+    """Builds the engine with the durability and timeouts Samverkan promises."""
+
+    application_recorder_class = ChainedRecorder
+
+    def __init__(self, env: Environment):
+        InfrastructureFactory.__init__(self, env)
+        self._schema_name = None
+        url = str(env.get("SQLALCHEMY_URL"))
+        if url.startswith("sqlite"):
+            self.datastore = SQLAlchemyDatastore(url=url, connect_args={"timeout": 30})
+            sqlalchemy_event.listen(self.datastore.engine, "connect", _sqlite_durability)
+            if ":memory:" not in url:
+                self.datastore.write_lock = Semaphore()  # SQLite has one writer
+        else:
+            self.datastore = SQLAlchemyDatastore(
+                url=url,
+                pool_size=int(env.get("POOL_SIZE", "10")),
+                max_overflow=10,
+                pool_pre_ping=True,
+                pool_recycle=1800,
+                pool_timeout=10,
+            )
+
+    def application_recorder(self) -> Any:
+        recorder = super().application_recorder()
+        recorder.chain_key = self.env.get("CHAIN_KEY", "").encode()
+        assert self.datastore.engine is not None
+        chain_metadata.create_all(self.datastore.engine, checkfirst=True)
+        return recorder
+
+    def close(self) -> None:
+        super().close()
+        if self.datastore.engine is not None:
+            self.datastore.engine.dispose()
+
+
+def _sqlite_durability(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=FULL")  # a 2xx means the command is on disk
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class EventStore(Application):
+    """The log of every event, and the repository that rebuilds aggregates from it."""
+
+    name = "Samverkan"
+    snapshotting_intervals: ClassVar[dict[type, int]] = {
+        Issue: SNAPSHOT_INTERVAL,
+        TaskForce: SNAPSHOT_INTERVAL,
+        Decision: SNAPSHOT_INTERVAL,
+        Outcome: SNAPSHOT_INTERVAL,
+    }
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @classmethod
+    def open(cls, url: str, chain_key: bytes, pool_size: int = 10) -> EventStore:
+        return cls(
+            env={
+                "PERSISTENCE_MODULE": "infrastructure.event_store:StoreFactory",
+                "SQLALCHEMY_URL": url,
+                "CHAIN_KEY": chain_key.decode(),
+                "POOL_SIZE": str(pool_size),
+                "AGGREGATE_CACHE_MAXSIZE": "5000",
+            }
+        )
+
+    @property
+    def datastore(self) -> SQLAlchemyDatastore:
+        return self.factory.datastore  # type: ignore[attr-defined,no-any-return]
+
+    def transaction(self) -> Any:
+        """One database transaction; events saved and rows written inside it commit together."""
+        return self.recorder.transaction()  # type: ignore[attr-defined]

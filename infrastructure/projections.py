@@ -1,0 +1,321 @@
+"""Projections: from events and aggregates to read-model rows.
+
+The same code serves the live path (inline, in the command's own transaction, so a 2xx is
+already visible and each event is applied exactly once) and replay (over the whole log).
+Record views are written from the aggregate's state after its events; logs such as dialogue
+notes, progress reports, the timeline and the event index are written one row per event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Table, delete, insert, update
+from sqlalchemy.orm import Session
+
+from domain.base import CaseAggregate
+from domain.decision import Decision
+from domain.issue import Issue
+from domain.outcome import Outcome
+from domain.task_force import TaskForce
+from infrastructure.read_models import VIEWS
+
+RECORD_TYPES: dict[type[CaseAggregate], str] = {
+    Issue: "issue",
+    TaskForce: "task_force",
+    Decision: "decision",
+    Outcome: "outcome",
+}
+
+TIMELINE_KINDS = {
+    "Issue.Opened": "issue_opened",
+    "Issue.Edited": "issue_edited",
+    "Issue.SubIssueSplitOff": "issue_split",
+    "Issue.ResponsibilityAssigned": "responsibility_assigned",
+    "Issue.Resolved": "issue_resolved",
+    "Issue.Closed": "issue_closed",
+    "Issue.Reopened": "issue_reopened",
+    "Issue.NoteAdded": "dialogue_noted",
+    "TaskForce.Formed": "task_force_formed",
+    "TaskForce.MemberAdded": "member_added",
+    "TaskForce.MemberRemoved": "member_removed",
+    "TaskForce.LeadHandedOver": "lead_handed_over",
+    "TaskForce.MandateExtended": "mandate_extended",
+    "TaskForce.ProgressReported": "progress_reported",
+    "TaskForce.Completed": "task_force_completed",
+    "TaskForce.Disbanded": "task_force_disbanded",
+    "Decision.Proposed": "decision_proposed",
+    "Decision.Adopted": "decision_adopted",
+    "Decision.Rejected": "decision_rejected",
+    "Decision.Revoked": "decision_revoked",
+    "Decision.Superseded": "decision_superseded",
+    "Outcome.Recorded": "outcome_recorded",
+    "Outcome.Verified": "outcome_verified",
+    "Outcome.Corrected": "outcome_corrected",
+    "Outcome.Retracted": "outcome_retracted",
+}
+
+
+def event_type(event: Any) -> str:
+    return str(type(event).__qualname__)
+
+
+def issue_of(aggregate: CaseAggregate) -> UUID:
+    return aggregate.id if isinstance(aggregate, Issue) else aggregate.issue_id  # type: ignore[attr-defined,no-any-return]
+
+
+def title_of(aggregate: CaseAggregate) -> str:
+    if isinstance(aggregate, TaskForce):
+        return aggregate.name
+    if isinstance(aggregate, Outcome):
+        return aggregate.summary[:400]
+    return aggregate.title  # type: ignore[attr-defined,no-any-return]
+
+
+def _common(aggregate: CaseAggregate) -> dict[str, Any]:
+    return {
+        "id": str(aggregate.id),
+        "version": aggregate.version,
+        "municipality": aggregate.municipality,
+        "status": str(aggregate.status),  # type: ignore[attr-defined]
+        "created_at": aggregate.created_on,
+        "updated_at": aggregate.modified_on,
+    }
+
+
+def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
+    """The record view's row: also used to show a record as it was at an earlier version."""
+    row = _common(aggregate)
+    if isinstance(aggregate, Issue):
+        responsibility = aggregate.responsibility
+        row.update(
+            locality=aggregate.locality,
+            title=aggregate.title,
+            description=aggregate.description,
+            category=str(aggregate.category),
+            raised_by=aggregate.raised_by,
+            responsibility=responsibility,
+            responsible_user=(responsibility or {}).get("user_id"),
+            parent_id=_str(aggregate.parent_id),
+            child_ids=[str(c) for c in aggregate.child_ids],
+            search_text=" ".join(
+                (aggregate.title, aggregate.description, aggregate.locality)
+            ).lower(),
+        )
+    elif isinstance(aggregate, TaskForce):
+        row.update(
+            issue_id=str(aggregate.issue_id),
+            name=aggregate.name,
+            mandate=aggregate.mandate,
+            due_on=aggregate.due_on,
+            lead=aggregate.lead,
+            members=[{"member_id": k, **v} for k, v in aggregate.members.items()],
+        )
+    elif isinstance(aggregate, Decision):
+        row.update(
+            issue_id=str(aggregate.issue_id),
+            task_force_id=_str(aggregate.task_force_id),
+            title=aggregate.title,
+            rationale=aggregate.rationale,
+            decision_body=aggregate.decision_body,
+            reference=aggregate.reference,
+            decided_on=aggregate.decided_on,
+            superseded_by=_str(aggregate.superseded_by),
+        )
+    elif isinstance(aggregate, Outcome):
+        row.update(
+            issue_id=str(aggregate.issue_id),
+            decision_ids=[str(d) for d in aggregate.decision_ids],
+            summary=aggregate.summary,
+            indicators=[_plain(i) for i in aggregate.indicators],
+            observed_on=aggregate.observed_on,
+            recorded_by=aggregate.recorded_by,
+            last_corrected_by=aggregate.last_corrected_by,
+        )
+    return row
+
+
+def note_row(event: Issue.NoteAdded, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "issue_id": str(event.originator_id),
+        "version": event.originator_version,
+        "kind": event.kind,
+        "text": event.text,
+        "occurred_on": event.occurred_on,
+        "public": event.public,
+        "recorded_by": event.actor["user_id"],
+        "recorded_at": event.timestamp,
+    }
+
+
+def progress_row(event: TaskForce.ProgressReported, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "task_force_id": str(event.originator_id),
+        "version": event.originator_version,
+        "text": event.text,
+        "recorded_by": event.actor["user_id"],
+        "recorded_at": event.timestamp,
+    }
+
+
+def log_row(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, Any]:
+    return {
+        "position": position,
+        "record_id": str(event.originator_id),
+        "record_type": RECORD_TYPES[type(aggregate)],
+        "version": event.originator_version,
+        "type": event_type(event),
+        "municipality": aggregate.municipality,
+        "issue_id": str(issue_of(aggregate)),
+        "actor_user": event.actor["user_id"],
+        "actor_role": event.actor["role"],
+        "occurred_at": event.timestamp,
+    }
+
+
+def timeline_row(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, Any]:
+    subject = None
+    if isinstance(event, TaskForce.MemberAdded | TaskForce.MemberRemoved):
+        subject = event.member_id
+    elif isinstance(event, TaskForce.LeadHandedOver):
+        subject = event.to_member_id
+    return {
+        "entry_key": str(position),
+        "date": business_date(event),
+        "kind": TIMELINE_KINDS[event_type(event)],
+        "municipality": aggregate.municipality,
+        "issue_id": str(issue_of(aggregate)),
+        "record_type": RECORD_TYPES[type(aggregate)],
+        "record_id": str(aggregate.id),
+        "title": title_of(aggregate),
+        "actor_role": event.actor["role"],
+        "actor_user": event.actor["user_id"],
+        "subject": subject,
+        "public": getattr(event, "public", True),
+        "position": position,
+    }
+
+
+def due_row(task_force: TaskForce, position: int) -> dict[str, Any]:
+    """The deadline entry: one per task force, always dated on its current due date."""
+    return {
+        "entry_key": f"due:{task_force.id}",
+        "date": task_force.due_on,
+        "kind": "task_force_due",
+        "municipality": task_force.municipality,
+        "issue_id": str(task_force.issue_id),
+        "record_type": "task_force",
+        "record_id": str(task_force.id),
+        "title": task_force.name,
+        "actor_role": None,
+        "actor_user": None,
+        "subject": None,
+        "public": True,
+        "position": position,
+    }
+
+
+def business_date(event: Any) -> date:
+    for name in ("decided_on", "observed_on", "occurred_on"):
+        value = getattr(event, name, None)
+        if isinstance(value, date):
+            return value
+    return event.timestamp.date()  # type: ignore[no-any-return]
+
+
+def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, dict[str, Any]]:
+    """The log rows one event adds, given its aggregate as it stands right after the event."""
+    rows = {
+        "log": log_row(event, position, aggregate),
+        "timeline": timeline_row(event, position, aggregate),
+    }
+    if isinstance(event, Issue.NoteAdded):
+        rows["note"] = note_row(event, position)
+    elif isinstance(event, TaskForce.ProgressReported):
+        rows["progress"] = progress_row(event, position)
+    return rows
+
+
+class Projector:
+    """Writes read-model rows into one set of view tables (the live set, or a fresh one)."""
+
+    def __init__(self, views: Mapping[str, Table] = VIEWS) -> None:
+        self.views = views
+
+    def project(
+        self,
+        session: Session,
+        events: Iterable[tuple[Any, int]],
+        aggregates: Mapping[UUID, CaseAggregate],
+        created: Mapping[UUID, int],
+    ) -> int:
+        """Apply `(event, position)` pairs, then write the record rows of `aggregates`.
+
+        `created` maps each aggregate created in this batch to its first position.
+        Returns the last position projected.
+        """
+        batch = [event_rows(e, p, aggregates[e.originator_id]) for e, p in events]
+        self.write_event_rows(session, batch)
+        for aggregate in aggregates.values():
+            self.write_record(session, aggregate, created.get(aggregate.id))
+        last = max((rows["log"]["position"] for rows in batch), default=0)
+        if batch:
+            self.track(session, last)
+        return last
+
+    def write_event_rows(self, session: Session, batch: list[dict[str, dict[str, Any]]]) -> None:
+        by_table: dict[str, list[dict[str, Any]]] = {}
+        for rows in batch:
+            for name, row in rows.items():
+                by_table.setdefault(name, []).append(row)
+        for name, table_rows in by_table.items():
+            session.execute(insert(self.views[name]), table_rows)
+
+    def write_record(
+        self, session: Session, aggregate: CaseAggregate, position: int | None
+    ) -> None:
+        table = self.views[RECORD_TYPES[type(aggregate)]]
+        row = record_row(aggregate)
+        if position is not None:
+            session.execute(insert(table).values(position=position, **row))
+        else:
+            session.execute(update(table).where(table.c.id == row["id"]).values(**row))
+        if isinstance(aggregate, TaskForce):
+            timeline = self.views["timeline"]
+            key = f"due:{aggregate.id}"
+            session.execute(delete(timeline).where(timeline.c.entry_key == key))
+            first = position if position is not None else _first_position(session, table, aggregate)
+            session.execute(insert(timeline).values(due_row(aggregate, first)))
+
+    def track(self, session: Session, position: int) -> None:
+        tracking = self.views["tracking"]
+        session.execute(
+            update(tracking).where(tracking.c.name == "views").values(position=position)
+        )
+
+
+def _first_position(session: Session, table: Table, aggregate: CaseAggregate) -> int:
+    return int(
+        session.execute(
+            table.select()
+            .with_only_columns(table.c.position)
+            .where(table.c.id == str(aggregate.id))
+        ).scalar_one()
+    )
+
+
+def _str(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _plain(indicator: Mapping[str, Any]) -> dict[str, Any]:
+    """Indicators as JSON: decimals as strings, so no precision is lost."""
+    return {
+        k: (None if v is None else str(v)) if k in ("value", "baseline", "target") else v
+        for k, v in indicator.items()
+    }

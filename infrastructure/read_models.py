@@ -1,0 +1,233 @@
+"""Read-model tables (`*_view`), fed only by the projections and rebuilt from the log.
+
+Lists page by `position` (the global log position of the record's first event): it is unique,
+it orders records by creation, and it makes a compact keyset cursor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+Position = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Instant(TypeDecorator[datetime]):
+    """A UTC instant that comes back timezone-aware from SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
+    """Every read-model table. `suffix` builds a parallel set, as replay does into fresh tables."""
+
+    def table(name: str, *columns: Column, indexes: tuple[tuple[str, ...], ...] = ()) -> Table:
+        full = f"{name}{suffix}"
+        t = Table(full, metadata, *columns)
+        for i, cols in enumerate(indexes):
+            Index(f"ix_{full}_{i}", *(t.c[c] for c in cols))
+        return t
+
+    def record_columns() -> list[Column]:
+        return [
+            Column("id", String(36), primary_key=True),
+            Column("position", Position, nullable=False, unique=True),
+            Column("version", Integer, nullable=False),
+            Column("municipality", String(4), nullable=False),
+            Column("status", String(20), nullable=False),
+            Column("created_at", Instant(), nullable=False),
+            Column("updated_at", Instant(), nullable=False),
+        ]
+
+    views = {
+        "issue": table(
+            "issue_view",
+            *record_columns(),
+            Column("locality", String(200), nullable=False),
+            Column("title", String(200), nullable=False),
+            Column("description", Text, nullable=False),
+            Column("category", String(30), nullable=False),
+            Column("raised_by", JSON, nullable=False),
+            Column("responsibility", JSON),
+            Column("responsible_user", String(200)),
+            Column("parent_id", String(36)),
+            Column("child_ids", JSON, nullable=False),
+            Column("search_text", Text, nullable=False),
+            indexes=(
+                ("municipality", "position"),
+                ("municipality", "status", "position"),
+                ("municipality", "category", "position"),
+                ("municipality", "locality", "position"),
+                ("responsible_user",),
+                ("parent_id",),
+            ),
+        ),
+        "note": table(
+            "issue_note_view",
+            Column("position", Position, primary_key=True),
+            Column("issue_id", String(36), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("kind", String(20), nullable=False),
+            Column("text", Text, nullable=False),
+            Column("occurred_on", Date, nullable=False),
+            Column("public", Boolean, nullable=False),
+            Column("recorded_by", String(200), nullable=False),
+            Column("recorded_at", Instant(), nullable=False),
+            indexes=(("issue_id", "position"),),
+        ),
+        "task_force": table(
+            "task_force_view",
+            *record_columns(),
+            Column("issue_id", String(36), nullable=False),
+            Column("name", String(200), nullable=False),
+            Column("mandate", Text, nullable=False),
+            Column("due_on", Date, nullable=False),
+            Column("lead", String(36), nullable=False),
+            Column("members", JSON, nullable=False),
+            indexes=(
+                ("municipality", "position"),
+                ("municipality", "status", "due_on"),
+                ("issue_id", "position"),
+            ),
+        ),
+        "progress": table(
+            "task_force_progress_view",
+            Column("position", Position, primary_key=True),
+            Column("task_force_id", String(36), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("text", Text, nullable=False),
+            Column("recorded_by", String(200), nullable=False),
+            Column("recorded_at", Instant(), nullable=False),
+            indexes=(("task_force_id", "position"),),
+        ),
+        "decision": table(
+            "decision_view",
+            *record_columns(),
+            Column("issue_id", String(36), nullable=False),
+            Column("task_force_id", String(36)),
+            Column("title", String(200), nullable=False),
+            Column("rationale", Text, nullable=False),
+            Column("decision_body", String(200), nullable=False),
+            Column("reference", String(200)),
+            Column("decided_on", Date),
+            Column("superseded_by", String(36)),
+            indexes=(("municipality", "position"), ("issue_id", "position")),
+        ),
+        "outcome": table(
+            "outcome_view",
+            *record_columns(),
+            Column("issue_id", String(36), nullable=False),
+            Column("decision_ids", JSON, nullable=False),
+            Column("summary", Text, nullable=False),
+            Column("indicators", JSON, nullable=False),
+            Column("observed_on", Date, nullable=False),
+            Column("recorded_by", String(200), nullable=False),
+            Column("last_corrected_by", String(200)),
+            indexes=(("municipality", "position"), ("issue_id", "position")),
+        ),
+        "log": table(
+            "event_log_view",
+            Column("position", Position, primary_key=True),
+            Column("record_id", String(36), nullable=False),
+            Column("record_type", String(20), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("type", String(40), nullable=False),
+            Column("municipality", String(4), nullable=False),
+            Column("issue_id", String(36), nullable=False),
+            Column("actor_user", String(200), nullable=False),
+            Column("actor_role", String(20), nullable=False),
+            Column("occurred_at", Instant(), nullable=False),
+            indexes=(
+                ("municipality", "position"),
+                ("record_id", "version"),
+                ("issue_id", "position"),
+                ("actor_user",),
+            ),
+        ),
+        "timeline": table(
+            "timeline_view",
+            Column("entry_key", String(48), primary_key=True),
+            Column("date", Date, nullable=False),
+            Column("kind", String(30), nullable=False),
+            Column("municipality", String(4), nullable=False),
+            Column("issue_id", String(36), nullable=False),
+            Column("record_type", String(20), nullable=False),
+            Column("record_id", String(36), nullable=False),
+            Column("title", String(400), nullable=False),
+            Column("actor_role", String(20)),
+            Column("actor_user", String(200)),
+            Column("subject", String(200)),  # a member's display name, when the entry names one
+            Column("public", Boolean, nullable=False),
+            Column("position", Position, nullable=False),
+            indexes=(
+                ("municipality", "date", "entry_key"),
+                ("issue_id", "date"),
+                ("date", "entry_key"),
+            ),
+        ),
+        "tracking": table(
+            "projection_tracking",
+            Column("name", String(40), primary_key=True),
+            Column("position", Position, nullable=False),
+            Column("schema", String(64), nullable=False),
+        ),
+        "idempotency": table(
+            "idempotency_record",
+            Column("user_id", String(200), primary_key=True),
+            Column("key", String(200), primary_key=True),
+            Column("fingerprint", String(64), nullable=False),
+            Column("record_id", String(36), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("position", Position, nullable=False),
+            Column("member_id", String(36)),
+        ),
+    }
+    return views
+
+
+metadata = MetaData()
+VIEWS = define_views(metadata)
+REBUILT_FROM_LOG = (
+    "issue",
+    "note",
+    "task_force",
+    "progress",
+    "decision",
+    "outcome",
+    "log",
+    "timeline",
+)
+
+
+def schema_fingerprint(dialect: object) -> str:
+    """Changes whenever a view's definition changes, so that view is rebuilt from the log."""
+    ddl = []
+    for name in REBUILT_FROM_LOG:
+        table = VIEWS[name]
+        ddl.append(str(CreateTable(table).compile(dialect=dialect)))  # type: ignore[arg-type]
+        ddl += [str(CreateIndex(i).compile(dialect=dialect)) for i in table.indexes]  # type: ignore[arg-type]
+    return hashlib.sha256("\n".join(sorted(ddl)).encode()).hexdigest()

@@ -1,0 +1,154 @@
+"""The unit of work: one transaction in which a command loads, saves, projects and is remembered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import TypeVar
+from uuid import UUID
+
+import eventsourcing.persistence as es
+import sqlalchemy.exc as sa
+from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from application.errors import (
+    NotFoundError,
+    PreconditionFailedError,
+    StoreUnavailableError,
+    WriteConflictError,
+)
+from application.policy import AccessPolicy
+from application.ports import CommandContext, CommandResult, Remembered
+from domain.base import CaseAggregate
+from infrastructure.event_store import EventStore
+from infrastructure.projections import Projector
+from infrastructure.read_models import VIEWS
+
+A = TypeVar("A", bound=CaseAggregate)
+
+# PostgreSQL states worth a retry: lock timeout, serialization failure, deadlock.
+RETRYABLE_SQLSTATES = {"55P03", "40001", "40P01"}
+
+
+class SqlUnitOfWork:
+    def __init__(
+        self,
+        session: Session,
+        events: EventStore,
+        context: CommandContext,
+        target: UUID | None,
+        projector: Projector,
+        policy: AccessPolicy,
+    ) -> None:
+        self.session = session
+        self.events = events
+        self.context = context
+        self.target = target
+        self.projector = projector
+        self.policy = policy
+        self.by = context.provenance
+        self.today: date = datetime.now(UTC).date()
+
+    def get(self, record_id: UUID, kind: type[A]) -> A:
+        try:
+            aggregate = self.events.repository.get(record_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, kind) or not self.policy.can_see(
+            self.context.actor, aggregate.municipality
+        ):
+            raise NotFoundError(f"No {kind.__name__.lower()} {record_id}.")
+        expected = self.context.expected_version
+        if record_id == self.target and expected is not None and aggregate.version != expected:
+            raise PreconditionFailedError(
+                f"The record is at version {aggregate.version}, not {expected}; nothing written."
+            )
+        return aggregate
+
+    def save(self, *aggregates: CaseAggregate) -> CommandResult:
+        recordings = self.events.save(*aggregates)
+        events = [(r.domain_event, r.notification.id) for r in recordings]
+        created = {e.originator_id: p for e, p in events if e.originator_version == 1}
+        position = self.projector.project(
+            self.session, events, {a.id: a for a in aggregates}, created
+        )
+        first = aggregates[0]
+        return CommandResult(first.id, first.version, position)
+
+    def recall(self, idempotency_key: str) -> Remembered | None:
+        table = VIEWS["idempotency"]
+        row = self.session.execute(
+            select(table).where(
+                table.c.user_id == self.context.actor.user_id, table.c.key == idempotency_key
+            )
+        ).first()
+        if row is None:
+            return None
+        result = CommandResult(UUID(row.record_id), row.version, row.position, row.member_id)
+        return Remembered(row.fingerprint, result)
+
+    def remember(self, idempotency_key: str, fingerprint: str, result: CommandResult) -> None:
+        self.session.execute(
+            insert(VIEWS["idempotency"]).values(
+                user_id=self.context.actor.user_id,
+                key=idempotency_key,
+                fingerprint=fingerprint,
+                record_id=str(result.id),
+                version=result.version,
+                position=result.position,
+                member_id=result.member_id,
+            )
+        )
+
+
+class SqlStore:
+    """Opens units of work on the event store, and turns database failures into their meaning."""
+
+    def __init__(
+        self,
+        events: EventStore,
+        projector: Projector | None = None,
+        policy: AccessPolicy | None = None,
+    ) -> None:
+        self.events = events
+        self.projector = projector or Projector()
+        self.policy = policy or AccessPolicy()
+
+    @contextmanager
+    def unit_of_work(self, context: CommandContext, target: UUID | None) -> Iterator[SqlUnitOfWork]:
+        with translated_store_errors(), self.events.transaction() as session:
+            yield SqlUnitOfWork(session, self.events, context, target, self.projector, self.policy)
+
+
+@contextmanager
+def translated_store_errors() -> Iterator[None]:
+    try:
+        yield
+    except (sa.IntegrityError, es.IntegrityError) as error:
+        raise WriteConflictError("Another writer got there first.") from error
+    except (
+        sa.OperationalError,
+        sa.InterfaceError,
+        es.OperationalError,
+        es.InterfaceError,
+        sa.DBAPIError,
+        es.DatabaseError,
+    ) as error:
+        if _sqlstate(error) in RETRYABLE_SQLSTATES:
+            raise WriteConflictError("The record is locked by another writer.") from error
+        raise StoreUnavailableError("The database cannot be reached.") from error
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    seen: BaseException | None = error
+    while seen is not None:
+        state = getattr(getattr(seen, "orig", None), "sqlstate", None) or getattr(
+            seen, "sqlstate", None
+        )
+        if state:
+            return str(state)
+        seen = seen.__cause__
+    return None

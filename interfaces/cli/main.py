@@ -1,0 +1,85 @@
+"""The `samverkan` command line. Results go to stdout; logs and progress to stderr."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from domain.values import Role
+from infrastructure.logging import configure_logging
+from infrastructure.settings import get_settings
+from infrastructure.tokens import TokenIssuer
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Samverkan: event-sourced case management for rural service.",
+)
+token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens.")
+app.add_typer(token_app, name="token")
+
+
+@app.callback()
+def main() -> None:
+    configure_logging(get_settings())
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+    demo: Annotated[
+        bool, typer.Option(help="Load the demo programme into an empty store.")
+    ] = False,
+) -> None:
+    """Run the HTTP API, projections included, in the foreground."""
+    settings = get_settings()
+    if settings.is_sqlite and workers > 1:
+        typer.echo("SQLite has one writer: use --workers 1, or PostgreSQL for more.", err=True)
+        raise typer.Exit(2)
+    from infrastructure.bootstrap import bootstrap
+
+    samverkan = bootstrap(
+        settings
+    )  # creates tables and rebuilds changed views before workers start
+    if demo:
+        from interfaces.cli.demo import load_demo
+
+        load_demo(samverkan, only_if_empty=True)
+    samverkan.close()
+    uvicorn.run(
+        "interfaces.http.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=8,
+    )
+
+
+@token_app.command("issue")
+def issue_token(
+    user: Annotated[str, typer.Option(help="The user id (the token's subject).")],
+    role: Annotated[Role, typer.Option(help="caseworker, auditor, evaluator or admin.")],
+    municipality: Annotated[str, typer.Option(help="A four-digit code, or * for national scope.")],
+    ttl: Annotated[float, typer.Option(help="Hours until it expires.")] = 24.0,
+) -> None:
+    """Print one bearer token for the server run with the same settings."""
+    try:
+        token = TokenIssuer(get_settings()).issue(user, role, municipality, ttl_hours=ttl)
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    sys.stdout.write(token + "\n")
+
+
+if __name__ == "__main__":
+    app()

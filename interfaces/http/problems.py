@@ -1,0 +1,149 @@
+"""Every error as application/problem+json (RFC 9457), mapped in this one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from application import errors as app
+from domain.errors import BlankTextError, DomainRuleError
+from infrastructure.queries import InvalidCursorError
+from infrastructure.tokens import InvalidTokenError
+
+PROBLEM = "application/problem+json"
+logger = structlog.get_logger("samverkan.http")
+
+
+class RateLimitedError(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many requests.")
+        self.retry_after = retry_after
+
+
+class BadRequestError(Exception):
+    """A header or body the service cannot read at all."""
+
+
+class PayloadTooLargeError(Exception):
+    pass
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://samverkan.se/problems/{status}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM)
+
+
+# exception class -> (status, title); the first match in this order wins
+MAPPING: list[tuple[type[Exception], int, str]] = [
+    (InvalidTokenError, 401, "Unauthorized"),
+    (app.ForbiddenError, 403, "Forbidden"),
+    (app.NotFoundError, 404, "Not Found"),
+    (app.PreconditionFailedError, 412, "Precondition Failed"),
+    (app.IdempotencyKeyReuseError, 422, "Idempotency key reused"),
+    (BlankTextError, 422, "Unprocessable Content"),
+    (DomainRuleError, 409, "Conflict with a rule"),
+    (app.ConflictError, 409, "Write conflict"),
+    (app.WriteConflictError, 409, "Write conflict"),
+    (app.StoreUnavailableError, 503, "Service Unavailable"),
+    (BadRequestError, 400, "Bad Request"),
+    (PayloadTooLargeError, 413, "Content Too Large"),
+]
+
+
+def _mapped(request: Request, error: Exception) -> JSONResponse:
+    for kind, status, title in MAPPING:
+        if isinstance(error, kind):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if status == 503:
+                headers = {"Retry-After": "2"}
+            detail = "The bearer token is missing or not valid." if status == 401 else str(error)
+            return problem(status, title, detail, headers=headers)
+    raise error
+
+
+def _validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = error.errors()
+    if any(d.get("type") == "json_invalid" for d in details):
+        return problem(400, "Bad Request", "The body is not valid JSON.")
+    errors = [
+        {"field": ".".join(str(p) for p in d["loc"] if p != "body") or "body", "message": d["msg"]}
+        for d in details
+    ]
+    return problem(422, "Unprocessable Content", "The request has invalid fields.", errors)
+
+
+def _cursor(request: Request, error: Exception) -> JSONResponse:
+    return problem(
+        422, "Unprocessable Content", str(error), [{"field": "cursor", "message": str(error)}]
+    )
+
+
+def _http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    return problem(
+        error.status_code,
+        _title(error.status_code),
+        str(error.detail),
+        headers=getattr(error, "headers", None),
+    )
+
+
+def _rate_limited(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RateLimitedError)
+    return problem(
+        429,
+        "Too Many Requests",
+        "Slow down and retry later.",
+        headers={"Retry-After": str(error.retry_after)},
+    )
+
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unexpected error", error=type(error).__name__)
+    return problem(500, "Internal Server Error", "Something went wrong on our side.")
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def install_problem_handlers(app_: FastAPI) -> None:
+    app_.add_exception_handler(RequestValidationError, _validation)
+    app_.add_exception_handler(InvalidCursorError, _cursor)
+    app_.add_exception_handler(HTTPException, _http)
+    app_.add_exception_handler(RateLimitedError, _rate_limited)
+    for kind, *_ in MAPPING:
+        app_.add_exception_handler(kind, _mapped)
+    app_.add_exception_handler(Exception, _unexpected)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for a route's error responses, all problem+json."""
+    return {
+        s: {
+            "description": _title(s),
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for s in statuses
+    }
