@@ -1,4 +1,4 @@
-"""Decision (beslut): proposed, then adopted or rejected; if adopted, later revoked or superseded."""
+"""Decision (beslut): proposed, then adopted or rejected; once adopted, revoked or superseded."""
 
 from __future__ import annotations
 
