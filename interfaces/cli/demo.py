@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typer
+
 from application import commands as c
 from application.ports import CommandContext
 from domain.values import Actor, Role
@@ -25,3 +27,19 @@ def load_demo(samverkan: Samverkan, only_if_empty: bool = False) -> int:
         officer,
     )
     return 1
+
+
+app = typer.Typer(no_args_is_help=True, help="The demo programme.")
+
+
+@app.command("load")
+def load() -> None:
+    """Load the demo data set through the command bus."""
+    from infrastructure.bootstrap import bootstrap
+
+    samverkan = bootstrap()
+    try:
+        count = load_demo(samverkan)
+    finally:
+        samverkan.close()
+    typer.echo(f"loaded {count} demo commands", err=True)

@@ -12,6 +12,9 @@ from domain.values import Role
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
 from infrastructure.tokens import TokenIssuer
+from interfaces.cli import audit as audit_cli
+from interfaces.cli import demo as demo_cli
+from interfaces.cli import export as export_cli
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -20,6 +23,10 @@ app = typer.Typer(
 )
 token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens.")
 app.add_typer(token_app, name="token")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(export_cli.app, name="export")
+app.add_typer(demo_cli.app, name="demo")
+app.command("replay")(audit_cli.replay)
 
 
 @app.callback()

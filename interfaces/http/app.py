@@ -15,11 +15,31 @@ from infrastructure.settings import Settings
 from infrastructure.tokens import TokenVerifier
 from interfaces.http.middleware import RequestMiddleware
 from interfaces.http.problems import install_problem_handlers
-from interfaces.http.routers import decisions, issues, operations, outcomes, task_forces
+from interfaces.http.routers import (
+    audit,
+    decisions,
+    exports,
+    insights,
+    issues,
+    operations,
+    outcomes,
+    staff,
+    task_forces,
+)
 from interfaces.http.schemas import Problem
 from interfaces.http.security import RateLimiter
 
-ROUTERS = [issues.router, task_forces.router, decisions.router, outcomes.router, operations.router]
+ROUTERS = [
+    issues.router,
+    task_forces.router,
+    decisions.router,
+    outcomes.router,
+    audit.router,
+    exports.router,
+    insights.router,
+    staff.router,
+    operations.router,
+]
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:

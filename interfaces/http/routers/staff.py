@@ -1,0 +1,5 @@
+"""Routes for staff: filled in by its issue."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["staff"])
