@@ -41,7 +41,7 @@ e2e: install
 	$(BIN)/pytest tests/e2e
 
 soak: install
-	$(BIN)/pytest soak
+	$(BIN)/pytest tests/soak -m soak
 
 bench: install
 	$(BIN)/python -m bench
