@@ -9,15 +9,15 @@ from sqlalchemy import select, update
 from application import commands as c
 from application.ports import CommandContext
 from domain.values import Actor, Role
-from infrastructure.bootstrap import bootstrap
+from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.read_models import VIEWS
 from tests.conftest import settings_for
 
 KARIN = CommandContext(actor=Actor("karin.berg", Role.CASEWORKER, "2182"))
 
 
-def open_trönö_issue(samverkan: object) -> None:
-    samverkan.bus.dispatch(  # type: ignore[attr-defined]
+def open_trönö_issue(samverkan: Samverkan) -> None:
+    samverkan.bus.dispatch(
         c.OpenIssue(
             municipality="2182",
             locality="Trönö",
