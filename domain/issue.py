@@ -36,6 +36,7 @@ class Issue(CaseAggregate):
         unit: str
         role: str
         user_id: str | None
+        note: str | None = None  # a staff handover's note; absent from earlier events
 
         def apply(self, issue: Issue) -> None:
             issue.responsibility = {"unit": self.unit, "role": self.role, "user_id": self.user_id}
@@ -112,6 +113,23 @@ class Issue(CaseAggregate):
     ) -> None:
         self._require_open()
         self._record(self.ResponsibilityAssigned, by, unit=unit, role=role, user_id=user_id)
+
+    @property
+    def responsible_user(self) -> str | None:
+        return (self.responsibility or {}).get("user_id")
+
+    def hand_over_responsibility(self, to_user: str, note: str, by: Provenance) -> None:
+        """Staff handover: the same unit and role, now with `to_user`, and the shared note."""
+        self._require_open()
+        current = self.responsibility or {}
+        self._record(
+            self.ResponsibilityAssigned,
+            by,
+            unit=current.get("unit"),
+            role=current.get("role"),
+            user_id=to_user,
+            note=require_text(note, "A handover note"),
+        )
 
     def add_note(
         self, kind: str, text: str, occurred_on: date, public: bool, by: Provenance

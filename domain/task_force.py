@@ -32,13 +32,17 @@ class TaskForce(CaseAggregate):
         display_name: str
         organisation: str
         role: str
+        user_id: str | None = None  # optional, and absent from events recorded before it
 
         def apply(self, task_force: TaskForce) -> None:
-            task_force.members[self.member_id] = {
+            member = {
                 "display_name": self.display_name,
                 "organisation": self.organisation,
                 "role": self.role,
             }
+            if self.user_id is not None:
+                member["user_id"] = self.user_id
+            task_force.members[self.member_id] = member
 
     class MemberRemoved(CaseAggregate.Event):
         member_id: str
@@ -129,7 +133,14 @@ class TaskForce(CaseAggregate):
             **by.event_fields(),
         )
 
-    def add_member(self, display_name: str, organisation: str, role: str, by: Provenance) -> str:
+    def add_member(
+        self,
+        display_name: str,
+        organisation: str,
+        role: str,
+        by: Provenance,
+        user_id: str | None = None,
+    ) -> str:
         self._require_active()
         member_id = str(uuid4())
         self._record(
@@ -139,6 +150,7 @@ class TaskForce(CaseAggregate):
             display_name=display_name,
             organisation=organisation,
             role=role,
+            **({"user_id": user_id} if user_id is not None else {}),
         )
         return member_id
 
@@ -179,6 +191,22 @@ class TaskForce(CaseAggregate):
     def disband(self, reason: str, by: Provenance) -> None:
         self._require_active()
         self._record(self.Disbanded, by, reason=require_text(reason, "The reason"))
+
+    @property
+    def lead_user(self) -> str | None:
+        return self.members[self.lead].get("user_id")
+
+    def hand_over_lead_to_user(self, to_user: str, note: str, by: Provenance) -> None:
+        """Staff handover: the lead passes to the user, who joins first if not yet a member.
+
+        A newcomer joins under their user id, in the outgoing lead's organisation and role.
+        """
+        self._require_active()
+        to_member = next((m for m, v in self.members.items() if v.get("user_id") == to_user), None)
+        if to_member is None:
+            lead = self.members[self.lead]
+            to_member = self.add_member(to_user, lead["organisation"], lead["role"], by, to_user)
+        self.hand_over_lead(to_member, note, by)
 
     def is_overdue(self, today: date) -> bool:
         return self.status == TaskForceStatus.ACTIVE and self.due_on < today
