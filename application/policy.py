@@ -20,6 +20,7 @@ class Query(StrEnum):
     AUDIT_LOG = "audit_log"  # the global log and its verification
     EXPORT = "export"  # timelines
     INSIGHT = "insight"  # person dependency, dialogue cycle
+    REBUILD = "rebuild"  # rebuilding read models from the log
 
 
 QUERY_ROLES: dict[Query, frozenset[Role]] = {
@@ -28,11 +29,17 @@ QUERY_ROLES: dict[Query, frozenset[Role]] = {
     Query.AUDIT_LOG: frozenset({Role.AUDITOR, Role.ADMIN}),
     Query.EXPORT: frozenset(Role),
     Query.INSIGHT: frozenset(Role),
+    Query.REBUILD: frozenset({Role.ADMIN}),
 }
 
 
 class AccessPolicy:
-    """Roles from `domain.md`; tenancy by municipality code, `*` for national readers."""
+    """Roles from `domain.md`; tenancy by municipality code, `*` for national readers.
+
+    Every command passes `authorise_command` (in the bus) and every read `authorise_query`
+    (in the read path); record loads and queries then apply `can_see` / `scope_of`, so a
+    foreign record is indistinguishable from a missing one. See docs/access-control.md.
+    """
 
     def authorise_command(self, actor: Actor, command: Command) -> None:
         if actor.role not in WRITERS or actor.is_national:
@@ -57,6 +64,11 @@ class AccessPolicy:
     @staticmethod
     def can_see(actor: Actor, municipality: str) -> bool:
         return actor.is_national or actor.municipality == municipality
+
+    @staticmethod
+    def scope_of(actor: Actor) -> str | None:
+        """The one municipality a query must be limited to, or None for national scope."""
+        return None if actor.is_national else actor.municipality
 
     @staticmethod
     def pseudonymises(actor: Actor) -> bool:

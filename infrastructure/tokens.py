@@ -1,13 +1,15 @@
 """Bearer tokens: issued with the local key, verified with it or with an OIDC provider's JWKS.
 
-Claims: `sub` (user id), `role`, `municipality` (a kommunkod, or "*"), plus `iss`, `aud`,
-`iat`, `nbf`, `exp`. Accepted algorithms come from settings, never from the token.
+Claims (see docs/access-control.md): `sub` (the user id), `role` (caseworker, auditor,
+evaluator or admin) and `municipality` (a four-digit kommunkod, or "*" for national scope),
+plus the registered claims `iss`, `aud`, `exp` and, when present, `nbf` and `iat`.
+Accepted algorithms come from settings, never from the token's header.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 from pydantic import ValidationError
@@ -18,13 +20,22 @@ from infrastructure.settings import Settings
 
 CLAIM_ROLE = "role"
 CLAIM_MUNICIPALITY = "municipality"
+REQUIRED_CLAIMS = ["sub", "exp", "iss", "aud", CLAIM_ROLE, CLAIM_MUNICIPALITY]
+NATIONAL_ROLES = (Role.AUDITOR, Role.EVALUATOR)
+MAX_TOKEN_CHARS = 8192  # far above any real token; parsing stops before the work starts
 
 
 class InvalidTokenError(Exception):
     """Missing, malformed, forged, expired or otherwise unacceptable credentials."""
 
 
+class IdentityProviderUnavailableError(Exception):
+    """The OIDC provider's JWKS could not be fetched: our problem, not the caller's."""
+
+
 class TokenIssuer:
+    """Signs tokens with the local Ed25519 key, as `samverkan token issue` does."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.key = token_signing_key(settings.var_dir)
@@ -32,7 +43,7 @@ class TokenIssuer:
     def issue(
         self, user_id: str, role: Role, municipality: str, ttl_hours: float | None = None
     ) -> str:
-        if municipality == NATIONAL_SCOPE and role not in (Role.AUDITOR, Role.EVALUATOR):
+        if municipality == NATIONAL_SCOPE and role not in NATIONAL_ROLES:
             raise ValueError("National scope '*' is only for auditors and evaluators.")
         now = int(time.time())
         ttl = ttl_hours if ttl_hours is not None else self.settings.token_ttl_hours
@@ -49,28 +60,87 @@ class TokenIssuer:
         return jwt.encode(claims, self.key, algorithm="EdDSA")
 
 
-class TokenVerifier:
+class KeySource(Protocol):
+    """Where the key that checks a token's signature comes from, and what it accepts."""
+
+    issuer: str
+    audience: str
+    algorithms: list[str]
+
+    def key_for(self, token: str) -> Any: ...
+
+
+class LocalKey:
+    """The public half of the key under SAMVERKAN_VAR_DIR: the embedded default."""
+
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.jwks = (
-            jwt.PyJWKClient(settings.oidc_jwks_url, cache_keys=True, lifespan=300)
-            if settings.oidc_jwks_url
-            else None
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+        self.algorithms = list(settings.jwt_algorithms)
+        self.key = token_signing_key(settings.var_dir).public_key()
+
+    def key_for(self, token: str) -> Any:
+        return self.key
+
+
+class ProviderKeys:
+    """An OpenID Connect provider's JWKS, fetched on first use and cached.
+
+    Every token must name its key with `kid`. An unknown `kid` refreshes the set at most once
+    per cooldown (a provider may have rotated its keys), then is refused.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.oidc_jwks_url or not settings.oidc_issuer:
+            raise ValueError("SAMVERKAN_OIDC_JWKS_URL and SAMVERKAN_OIDC_ISSUER are required")
+        self.issuer = settings.oidc_issuer
+        self.audience = settings.oidc_audience
+        self.algorithms = list(settings.oidc_algorithms)
+        self.client = jwt.PyJWKClient(
+            settings.oidc_jwks_url,
+            cache_jwk_set=True,
+            lifespan=settings.oidc_jwks_cache_seconds,
+            timeout=5,
         )
-        self.local_key = None if self.jwks else token_signing_key(settings.var_dir).public_key()
+
+    def key_for(self, token: str) -> Any:
+        kid = jwt.get_unverified_header(token).get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidTokenError("the token names no key (kid)")
+        try:
+            key = self.client.get_signing_key(kid)
+        except jwt.PyJWKClientConnectionError as error:
+            raise IdentityProviderUnavailableError(
+                "The identity provider's keys cannot be fetched right now."
+            ) from error
+        if key.algorithm_name not in self.algorithms:
+            raise InvalidTokenError(f"the key {kid} is not for an accepted algorithm")
+        return key
+
+
+def key_source(settings: Settings) -> KeySource:
+    return ProviderKeys(settings) if settings.token_source == "oidc" else LocalKey(settings)
+
+
+class TokenVerifier:
+    """Turns a bearer token into the Actor it names, or raises InvalidTokenError."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.source = key_source(settings)
+        self.leeway = settings.jwt_leeway_seconds
 
     def verify(self, token: str) -> Actor:
+        if len(token) > MAX_TOKEN_CHARS:
+            raise InvalidTokenError("the token is too long")
         try:
-            key: Any = (
-                self.jwks.get_signing_key_from_jwt(token).key if self.jwks else self.local_key
-            )
             claims = jwt.decode(
                 token,
-                key,
-                algorithms=self.settings.jwt_algorithms,
-                audience=self.settings.jwt_audience,
-                issuer=self.settings.jwt_issuer,
-                options={"require": ["sub", "exp", "iss", "aud", CLAIM_ROLE, CLAIM_MUNICIPALITY]},
+                self.source.key_for(token),
+                algorithms=self.source.algorithms,
+                audience=self.source.audience,
+                issuer=self.source.issuer,
+                leeway=self.leeway,
+                options={"require": REQUIRED_CLAIMS},
             )
             return actor_from_claims(claims)
         except (jwt.PyJWTError, ValueError, KeyError, TypeError, ValidationError) as error:
@@ -79,12 +149,18 @@ class TokenVerifier:
 
 def actor_from_claims(claims: dict[str, Any]) -> Actor:
     role = Role(claims[CLAIM_ROLE])
-    municipality = str(claims[CLAIM_MUNICIPALITY])
+    municipality = claims[CLAIM_MUNICIPALITY]
     user_id = claims["sub"]
     if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > 200:
         raise ValueError("sub must be a user id")
-    if municipality != NATIONAL_SCOPE and not (len(municipality) == 4 and municipality.isdigit()):
+    if not isinstance(municipality, str) or not _is_scope(municipality):
         raise ValueError("municipality must be a four-digit code or '*'")
-    if municipality == NATIONAL_SCOPE and role not in (Role.AUDITOR, Role.EVALUATOR):
+    if municipality == NATIONAL_SCOPE and role not in NATIONAL_ROLES:
         raise ValueError("national scope is only for auditors and evaluators")
     return Actor(user_id=user_id, role=role, municipality=municipality)
+
+
+def _is_scope(municipality: str) -> bool:
+    if municipality == NATIONAL_SCOPE:
+        return True
+    return len(municipality) == 4 and municipality.isascii() and municipality.isdigit()
