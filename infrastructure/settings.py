@@ -22,11 +22,19 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] | None = None
     rate_limit: str = "20/second"
 
-    # Tokens. The local key is generated under var_dir; OIDC replaces it with a provider's JWKS.
+    # Tokens: `local` verifies with the Ed25519 key generated under var_dir (the key that
+    # `samverkan token issue` signs with); `oidc` with an OpenID Connect provider's JWKS.
+    # Accepted algorithms are fixed here per source and never taken from a token.
+    token_source: Literal["local", "oidc"] = "local"
     jwt_algorithms: list[str] = ["EdDSA"]
     jwt_issuer: str = "samverkan"
     jwt_audience: str = "samverkan-api"
+    oidc_issuer: str | None = None
+    oidc_audience: str = "samverkan-api"
     oidc_jwks_url: str | None = None
+    oidc_algorithms: list[str] = ["RS256"]
+    oidc_jwks_cache_seconds: int = 300
+    jwt_leeway_seconds: int = 30
     token_ttl_hours: float = 24.0
 
     max_body_bytes: int = 1024 * 1024

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from application import errors as app
 from domain.errors import BlankTextError, DomainRuleError
 from infrastructure.queries import InvalidCursorError
-from infrastructure.tokens import InvalidTokenError
+from infrastructure.tokens import IdentityProviderUnavailableError, InvalidTokenError
 
 PROBLEM = "application/problem+json"
 logger = structlog.get_logger("samverkan.http")
@@ -63,6 +63,7 @@ MAPPING: list[tuple[type[Exception], int, str]] = [
     (app.ConflictError, 409, "Write conflict"),
     (app.WriteConflictError, 409, "Write conflict"),
     (app.StoreUnavailableError, 503, "Service Unavailable"),
+    (IdentityProviderUnavailableError, 503, "Service Unavailable"),
     (BadRequestError, 400, "Bad Request"),
     (PayloadTooLargeError, 413, "Content Too Large"),
 ]
