@@ -57,6 +57,8 @@ def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
 
     Must run while the writer holds the event table's lock, so links are made in id order.
     """
+    if not records:  # a save with no new events leaves the chain as it is
+        return
     head = session.execute(select(chain_head.c.position, chain_head.c.hash)).first()
     previous = head.hash if head else GENESIS
     links = []
