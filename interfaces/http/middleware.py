@@ -47,7 +47,7 @@ class RequestMiddleware:
         if too_large:
             await _too_large(send_with_id, self.max_body_bytes)
         else:
-            await self.app(scope, _replay(body), send_with_id)
+            await self.app(scope, _replay(body, receive), send_with_id)
         self._account(scope, status["code"], started)
 
     def _account(self, scope: Scope, status: int, started: float) -> None:

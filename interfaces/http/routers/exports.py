@@ -1,5 +1,93 @@
-"""Routes for exports: filled in by its issue."""
+"""Timeline exports for evaluators (and everyone else): JSON, CSV, iCalendar and HTML, streamed."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(tags=["exports"])
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
+
+from domain.values import Category
+from infrastructure.timeline import TimelineFilter, TimelineQueries
+from interfaces.exports import RENDERERS, ExportFormat, Language, filename, render
+from interfaces.exports.as_json import TIMELINE_JSON_SCHEMA
+from interfaces.http.problems import responses
+from interfaces.http.security import CallerDep
+
+router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
+
+Code = Annotated[
+    str | None, Query(pattern=r"^[0-9]{4}$", description="Only this municipality (kommunkod).")
+]
+
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The timeline, streamed in the requested format.",
+        "content": {
+            "application/json": {"schema": TIMELINE_JSON_SCHEMA},
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "\ufeffdate,kind,municipality,locality,issue_id,record_type,"
+                "record_id,title,actor_role\r\n",
+            },
+            "text/calendar": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    },
+    **responses(401, 403, 404, 422, 429, 503),
+}
+
+DESCRIPTION = """
+One entry per milestone, sorted by date, with exactly the fields `date, kind, municipality,
+locality, issue_id, record_type, record_id, title, actor_role`.
+
+- `json`: one document `{"items": [...]}` (schema below).
+- `csv`: RFC 4180, UTF-8 with a byte order mark (so spreadsheets read å, ä and ö), CRLF line
+  ends, a header row of the entry fields in order. Empty cells stand for null.
+- `ics`: RFC 5545. Task force deadlines, decision adoptions and outcome observations become
+  all-day events whose UIDs stay the same between downloads, so a subscription updates.
+- `html`: a self-contained printable page with an SVG timeline per issue; Swedish by default,
+  English with `lang=en`.
+
+`issue_id` includes the issue's sub-issues. Evaluators never see non-public dialogue notes, and
+see pseudonyms instead of names in the HTML page. A foreign or unknown `issue_id` is 404.
+"""
+
+
+@router.get(
+    "/timeline",
+    response_class=StreamingResponse,
+    responses=EXPORT_RESPONSES,
+    summary="A timeline of milestones, as JSON, CSV, iCalendar or HTML",
+    description=DESCRIPTION,
+)
+def export_timeline(
+    request: Request,
+    caller: CallerDep,
+    municipality: Code = None,
+    issue_id: Annotated[UUID | None, Query(description="An issue and its sub-issues.")] = None,
+    category: Annotated[Category | None, Query(description="The issue's category.")] = None,
+    date_from: Annotated[date | None, Query(alias="from", description="From this date.")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="To this date.")] = None,
+    fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.JSON,
+    lang: Language = Language.SV,
+) -> StreamingResponse:
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise RequestValidationError(
+            [{"loc": ("query", "to"), "msg": "`to` must not be before `from`.", "type": "value"}]
+        )
+    samverkan = request.app.state.samverkan
+    wanted = TimelineFilter(municipality, issue_id, category, date_from, date_to)
+    # Opening checks the role and the issue now, so a refusal is a problem, not a cut stream.
+    timeline = TimelineQueries(samverkan.events, samverkan.policy).open(caller, wanted)
+    renderer = RENDERERS[fmt]
+    headers = {"Cache-Control": "private, no-store"}
+    if fmt in (ExportFormat.CSV, ExportFormat.ICS):
+        name = filename(fmt, municipality or caller.municipality)
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return StreamingResponse(
+        render(timeline, fmt, lang), media_type=renderer.media_type, headers=headers
+    )

@@ -1,0 +1,39 @@
+"""CSV: RFC 4180 (CRLF line ends, quotes where needed), UTF-8, a header row of the entry fields.
+
+The body starts with a UTF-8 byte order mark. RFC 4180 allows it, the csv module reads it with
+`encoding="utf-8-sig"`, and without it Excel reads the file as Windows-1252 and shows "Ã¥"
+for "å": evaluators open these files in spreadsheets, so å, ä and ö must survive.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from infrastructure.timeline import ENTRY_FIELDS, Timeline
+from interfaces.exports.streaming import buffered
+
+MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
+BOM = "\ufeff"
+
+
+def render(timeline: Timeline, lang: str = "sv") -> Iterator[bytes]:
+    return buffered(_lines(timeline))
+
+
+def _lines(timeline: Timeline) -> Iterator[str]:
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\r\n")
+    writer.writerow(ENTRY_FIELDS)
+    yield BOM + _taken(line)
+    for row in timeline.entries():
+        writer.writerow("" if value is None else value for value in row.entry().values())
+        yield _taken(line)
+
+
+def _taken(line: io.StringIO) -> str:
+    text = line.getvalue()
+    line.seek(0)
+    line.truncate()
+    return text
