@@ -92,17 +92,18 @@ async def _read_body(receive: Any, limit: int) -> tuple[bytes, bool]:
     return b"".join(chunks), size > limit
 
 
-def _replay(body: bytes) -> Any:
+def _replay(body: bytes, receive: Any) -> Any:
     sent = False
 
-    async def receive() -> dict[str, Any]:
+    async def replayed() -> dict[str, Any]:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+        # Wait for the real disconnect: a StreamingResponse listens for it and stops early.
+        return await receive()  # type: ignore[no-any-return]
 
-    return receive
+    return replayed
 
 
 async def _too_large(send: Any, limit: int) -> None:
