@@ -13,6 +13,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from domain.dialogue_plan import dialogue_plan_id
+from domain.staff import staff_member_id
 from domain.values import Category, NoteKind, RaisedByKind
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
@@ -43,6 +45,7 @@ class Person(BaseModel):
     display_name: ShortText
     organisation: ShortText
     role: ShortText
+    user_id: UserId | None = Field(None, description="Ties the member to a user, for handovers.")
 
 
 class Indicator(BaseModel):
@@ -301,3 +304,43 @@ class RetractOutcome(OutcomeCommand):
     """Withdraw an outcome; it then accepts no changes."""
 
     reason: LongText
+
+
+# Staff and the dialogue cycle
+
+
+class HandOverResponsibilities(Command):
+    """When someone leaves: move every open issue and task force lead they hold, in one go.
+
+    Each moved record gets its own event carrying the shared note; the departed user is
+    marked, so the insights flag anything still attached to them later.
+    """
+
+    municipality: MunicipalityCode
+    from_user: UserId
+    to_user: UserId
+    note: LongText
+
+    @model_validator(mode="after")
+    def _to_someone_else(self) -> HandOverResponsibilities:
+        if self.from_user == self.to_user:
+            raise ValueError("to_user must differ from the user who leaves")
+        return self
+
+    @property
+    def target(self) -> UUID | None:
+        return staff_member_id(self.municipality, self.from_user)
+
+
+class PlanDialogue(Command):
+    """Plan a locality's dialogue interval (årshjul), e.g. every 4 months with the village."""
+
+    municipality: MunicipalityCode
+    locality: ShortText
+    every_months: int = Field(ge=1, le=24, description="Months between planned dialogues.")
+    partner: ShortText = Field(description="Who the dialogue is with, e.g. a village association.")
+    starts_on: date | None = Field(None, description="The first planned dialogue; default today.")
+
+    @property
+    def target(self) -> UUID | None:
+        return dialogue_plan_id(self.municipality, self.locality)

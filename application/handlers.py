@@ -7,11 +7,14 @@ from dataclasses import replace
 from typing import Any
 
 from application import commands as c
+from application.errors import NotFoundError
 from application.ports import CommandResult, UnitOfWork
 from domain.decision import Decision
-from domain.errors import CrossRecordError, RecordNotOpenError
+from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
+from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue
 from domain.outcome import Outcome
+from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
 
 Handler = Callable[[Any, UnitOfWork], CommandResult]
@@ -80,7 +83,7 @@ def form_task_force(cmd: c.FormTaskForce, uow: UnitOfWork) -> CommandResult:
         name=cmd.name,
         mandate=cmd.mandate,
         due_on=cmd.due_on,
-        lead=cmd.lead.model_dump(),
+        lead=cmd.lead.model_dump(exclude_none=True),
         today=uow.today,
         by=uow.by,
     )
@@ -89,7 +92,9 @@ def form_task_force(cmd: c.FormTaskForce, uow: UnitOfWork) -> CommandResult:
 
 def add_member(cmd: c.AddMember, uow: UnitOfWork) -> CommandResult:
     task_force = uow.get(cmd.task_force_id, TaskForce)
-    member_id = task_force.add_member(cmd.display_name, cmd.organisation, cmd.role, uow.by)
+    member_id = task_force.add_member(
+        cmd.display_name, cmd.organisation, cmd.role, uow.by, cmd.user_id
+    )
     return replace(uow.save(task_force), member_id=member_id)
 
 
@@ -214,6 +219,66 @@ def retract_outcome(cmd: c.RetractOutcome, uow: UnitOfWork) -> CommandResult:
     return uow.save(outcome)
 
 
+# Staff and the dialogue cycle
+
+
+def hand_over_responsibilities(cmd: c.HandOverResponsibilities, uow: UnitOfWork) -> CommandResult:
+    _require_not_departed(uow, cmd.municipality, cmd.to_user)
+    held = uow.held_by(cmd.from_user)
+    issues = [uow.get(i, Issue) for i in held.issue_ids]
+    issues = [i for i in issues if i.is_open and i.responsible_user == cmd.from_user]
+    task_forces = [uow.get(t, TaskForce) for t in held.task_force_ids]
+    task_forces = [t for t in task_forces if t.is_active and t.lead_user == cmd.from_user]
+    for issue in issues:
+        issue.hand_over_responsibility(cmd.to_user, cmd.note, uow.by)
+    for task_force in task_forces:
+        task_force.hand_over_lead_to_user(cmd.to_user, cmd.note, uow.by)
+    moved = {"issue_ids": [i.id for i in issues], "task_force_ids": [t.id for t in task_forces]}
+    staff = _staff_member(uow, cmd.municipality, cmd.from_user)
+    if staff is None:
+        staff = StaffMember.depart(
+            municipality=cmd.municipality,
+            user_id=cmd.from_user,
+            to_user=cmd.to_user,
+            note=cmd.note,
+            by=uow.by,
+            **moved,
+        )
+    else:
+        staff.hand_over_again(cmd.to_user, cmd.note, by=uow.by, **moved)
+    return uow.save(staff, *issues, *task_forces)  # one transaction for every moved record
+
+
+def _staff_member(uow: UnitOfWork, municipality: str, user_id: str) -> StaffMember | None:
+    try:
+        return uow.get(staff_member_id(municipality, user_id), StaffMember)
+    except NotFoundError:
+        return None
+
+
+def _require_not_departed(uow: UnitOfWork, municipality: str, user_id: str) -> None:
+    if _staff_member(uow, municipality, user_id) is not None:
+        raise DomainRuleError(f"{user_id} has left; hand over to someone who is still here.")
+
+
+def plan_dialogue(cmd: c.PlanDialogue, uow: UnitOfWork) -> CommandResult:
+    starts_on = cmd.starts_on or uow.today
+    try:
+        plan = uow.get(dialogue_plan_id(cmd.municipality, cmd.locality), DialoguePlan)
+    except NotFoundError:
+        plan = DialoguePlan.plan(
+            municipality=cmd.municipality,
+            locality=cmd.locality,
+            every_months=cmd.every_months,
+            partner=cmd.partner,
+            starts_on=starts_on,
+            by=uow.by,
+        )
+    else:
+        plan.replan(cmd.every_months, cmd.partner, starts_on, uow.by)
+    return uow.save(plan)
+
+
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenIssue: open_issue,
     c.EditIssue: edit_issue,
@@ -240,4 +305,6 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.VerifyOutcome: verify_outcome,
     c.CorrectOutcome: correct_outcome,
     c.RetractOutcome: retract_outcome,
+    c.HandOverResponsibilities: hand_over_responsibilities,
+    c.PlanDialogue: plan_dialogue,
 }

@@ -47,6 +47,14 @@ class Remembered:
     result: CommandResult
 
 
+@dataclass(frozen=True)
+class Holdings:
+    """What a user holds in the caller's municipality: open issues and task forces they lead."""
+
+    issue_ids: list[UUID]
+    task_force_ids: list[UUID]
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction: loads are scoped to the caller's municipality."""
 
@@ -59,6 +67,10 @@ class UnitOfWork(Protocol):
 
     def save(self, *aggregates: CaseAggregate) -> CommandResult:
         """Record the aggregates' new events; the result describes the first aggregate."""
+        ...
+
+    def held_by(self, user_id: str) -> Holdings:
+        """Records held by `user_id` in the caller's municipality, as seen in this transaction."""
         ...
 
     def recall(self, idempotency_key: str) -> Remembered | None: ...

@@ -208,6 +208,10 @@ class TaskForce(CaseAggregate):
             to_member = self.add_member(to_user, lead["organisation"], lead["role"], by, to_user)
         self.hand_over_lead(to_member, note, by)
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == TaskForceStatus.ACTIVE
+
     def is_overdue(self, today: date) -> bool:
         return self.status == TaskForceStatus.ACTIVE and self.due_on < today
 

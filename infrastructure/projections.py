@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from domain.base import CaseAggregate
 from domain.decision import Decision
+from domain.dialogue_plan import DialoguePlan
 from domain.issue import Issue
 from domain.outcome import Outcome
+from domain.staff import StaffMember
 from domain.task_force import TaskForce
 from infrastructure.read_models import VIEWS
 
@@ -28,6 +30,8 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     TaskForce: "task_force",
     Decision: "decision",
     Outcome: "outcome",
+    StaffMember: "staff_member",
+    DialoguePlan: "dialogue_plan",
 }
 
 TIMELINE_KINDS = {
@@ -63,8 +67,11 @@ def event_type(event: Any) -> str:
     return str(type(event).__qualname__)
 
 
-def issue_of(aggregate: CaseAggregate) -> UUID:
-    return aggregate.id if isinstance(aggregate, Issue) else aggregate.issue_id  # type: ignore[attr-defined,no-any-return]
+def issue_of(aggregate: CaseAggregate) -> UUID | None:
+    """The issue a record belongs to; staff and dialogue plans belong to none."""
+    if isinstance(aggregate, Issue):
+        return aggregate.id
+    return getattr(aggregate, "issue_id", None)
 
 
 def title_of(aggregate: CaseAggregate) -> str:
@@ -112,6 +119,7 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             mandate=aggregate.mandate,
             due_on=aggregate.due_on,
             lead=aggregate.lead,
+            lead_user=aggregate.lead_user,
             members=[{"member_id": k, **v} for k, v in aggregate.members.items()],
         )
     elif isinstance(aggregate, Decision):
@@ -134,6 +142,15 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             observed_on=aggregate.observed_on,
             recorded_by=aggregate.recorded_by,
             last_corrected_by=aggregate.last_corrected_by,
+        )
+    elif isinstance(aggregate, StaffMember):
+        row.update(user_id=aggregate.user_id, handed_over_to=aggregate.handed_over_to)
+    elif isinstance(aggregate, DialoguePlan):
+        row.update(
+            locality=aggregate.locality,
+            every_months=aggregate.every_months,
+            partner=aggregate.partner,
+            starts_on=aggregate.starts_on,
         )
     return row
 
@@ -171,7 +188,7 @@ def log_row(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, An
         "version": event.originator_version,
         "type": event_type(event),
         "municipality": aggregate.municipality,
-        "issue_id": str(issue_of(aggregate)),
+        "issue_id": str(issue_of(aggregate) or ""),  # "" for records outside any issue
         "actor_user": event.actor["user_id"],
         "actor_role": event.actor["role"],
         "occurred_at": event.timestamp,
@@ -230,10 +247,11 @@ def business_date(event: Any) -> date:
 
 def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, dict[str, Any]]:
     """The log rows one event adds, given its aggregate as it stands right after the event."""
-    rows = {
-        "log": log_row(event, position, aggregate),
-        "timeline": timeline_row(event, position, aggregate),
-    }
+    rows = {"log": log_row(event, position, aggregate)}
+    # Staff records and dialogue plans are left out of the timeline by design: the contract's
+    # kinds do not name them, and a handover shows there through each moved record's event.
+    if event_type(event) in TIMELINE_KINDS:
+        rows["timeline"] = timeline_row(event, position, aggregate)
     if isinstance(event, Issue.NoteAdded):
         rows["note"] = note_row(event, position)
     elif isinstance(event, TaskForce.ProgressReported):

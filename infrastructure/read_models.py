@@ -107,11 +107,13 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("mandate", Text, nullable=False),
             Column("due_on", Date, nullable=False),
             Column("lead", String(36), nullable=False),
+            Column("lead_user", String(200)),  # the lead member's user id, when tied to one
             Column("members", JSON, nullable=False),
             indexes=(
                 ("municipality", "position"),
                 ("municipality", "status", "due_on"),
                 ("issue_id", "position"),
+                ("municipality", "lead_user"),
             ),
         ),
         "progress": table(
@@ -189,6 +191,22 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
                 ("date", "entry_key"),
             ),
         ),
+        "staff_member": table(
+            "staff_member_view",
+            *record_columns(),
+            Column("user_id", String(200), nullable=False),
+            Column("handed_over_to", String(200), nullable=False),
+            indexes=(("municipality", "user_id"),),
+        ),
+        "dialogue_plan": table(
+            "dialogue_plan_view",
+            *record_columns(),
+            Column("locality", String(200), nullable=False),
+            Column("every_months", Integer, nullable=False),
+            Column("partner", String(200), nullable=False),
+            Column("starts_on", Date, nullable=False),
+            indexes=(("municipality", "locality"),),
+        ),
         "tracking": table(
             "projection_tracking",
             Column("name", String(40), primary_key=True),
@@ -220,6 +238,8 @@ REBUILT_FROM_LOG = (
     "outcome",
     "log",
     "timeline",
+    "staff_member",
+    "dialogue_plan",
 )
 
 

@@ -21,9 +21,10 @@ from application.errors import (
     WriteConflictError,
 )
 from application.policy import AccessPolicy
-from application.ports import CommandContext, CommandResult, Remembered
+from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
 from infrastructure.event_store import EventStore
+from infrastructure.insights import holdings_of
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
 
@@ -77,6 +78,9 @@ class SqlUnitOfWork:
         )
         first = aggregates[0]
         return CommandResult(first.id, first.version, position)
+
+    def held_by(self, user_id: str) -> Holdings:
+        return holdings_of(self.session, self.context.actor.municipality, user_id)
 
     def recall(self, idempotency_key: str) -> Remembered | None:
         table = VIEWS["idempotency"]

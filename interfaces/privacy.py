@@ -44,7 +44,12 @@ class Pseudonyms:
                 ]
         elif kind == "task_force":
             view["members"] = [
-                {**m, "display_name": self.member(str(m["member_id"]))} for m in view["members"]
+                {
+                    **m,
+                    "display_name": self.member(str(m["member_id"])),
+                    "user_id": self.user(m.get("user_id")),
+                }
+                for m in view["members"]
             ]
             if "progress" in view:
                 view["progress"] = [

@@ -104,6 +104,7 @@ class Member(Schema):
     display_name: str
     organisation: str
     role: str
+    user_id: str | None = Field(None, description="The member's user, if tied to one.")
 
 
 class Progress(Schema):

@@ -1,5 +1,208 @@
-"""Routes for insights: filled in by its issue."""
+"""Insights: person dependency, and the dialogue cycle (årshjul) with its plans per locality."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(tags=["insights"])
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from icalendar import Calendar, Event
+
+from application import commands as c
+from application.errors import ForbiddenError
+from application.policy import Query as Read
+from domain.dialogue_plan import dialogue_plan_id
+from domain.values import Actor
+from infrastructure.insights import Insights
+from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
+from interfaces.http.insight_schemas import (
+    DialogueCycle,
+    DialoguePlanView,
+    PersonDependencyReport,
+)
+from interfaces.http.reading import LIST_ERRORS, READ_ERRORS, PolicyDep, QueriesDep
+from interfaces.http.schemas import Accepted
+from interfaces.http.security import CallerDep
+from interfaces.privacy import Pseudonyms
+
+router = APIRouter()
+
+Municipality = Annotated[
+    str | None, Query(pattern=r"^[0-9]{4}$", description="Only this municipality (kommunkod).")
+]
+Locality = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
+
+
+def get_now() -> datetime:
+    """The instant the insights are computed for; tests replace it to look into the future."""
+    return datetime.now(UTC)
+
+
+def get_insights(request: Request) -> Insights:
+    return Insights(request.app.state.samverkan.events)
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+InsightsDep = Annotated[Insights, Depends(get_insights)]
+
+
+@router.get(
+    "/api/v1/insights/person-dependency",
+    tags=["insights"],
+    response_model=PersonDependencyReport,
+    responses=LIST_ERRORS,
+)
+def person_dependency(
+    caller: CallerDep,
+    policy: PolicyDep,
+    insights: InsightsDep,
+    now: NowDep,
+    municipality: Municipality = None,
+) -> Any:
+    """Where knowledge and action hang on one person: per open issue and per locality.
+
+    Computed from the event history. Evaluators get pseudonyms instead of user ids and names.
+    """
+    policy.authorise_query(caller, Read.INSIGHT)
+    report = insights.person_dependency(caller, municipality, now)
+    if policy.pseudonymises(caller):
+        pseudonyms = Pseudonyms()
+        for row in report["issues"] + report["localities"]:
+            _pseudonymise(row, pseudonyms)
+    return report
+
+
+def _pseudonymise(row: dict[str, Any], pseudonyms: Pseudonyms) -> None:
+    row["busiest_actor"] = pseudonyms.user(row["busiest_actor"])
+    if "responsible_user" in row:
+        row["responsible_user"] = pseudonyms.user(row["responsible_user"])
+    row["fragile_task_forces"] = [
+        {
+            **t,
+            "lead_display_name": pseudonyms.member(str(t["lead_member_id"])),
+            "lead_user": pseudonyms.user(t["lead_user"]),
+        }
+        for t in row["fragile_task_forces"]
+    ]
+
+
+@router.get(
+    "/api/v1/insights/dialogue-cycle",
+    tags=["dialogue cycle"],
+    response_model=DialogueCycle,
+    responses=LIST_ERRORS,
+)
+def dialogue_cycle(
+    caller: CallerDep,
+    policy: PolicyDep,
+    insights: InsightsDep,
+    now: NowDep,
+    municipality: Municipality = None,
+    overdue: Annotated[bool | None, Query(description="Only overdue (true) or not.")] = None,
+) -> Any:
+    """Localities with a planned dialogue interval, and whether their next dialogue is overdue."""
+    policy.authorise_query(caller, Read.INSIGHT)
+    items = insights.dialogue_cycle(caller, municipality, now.date())
+    if overdue is not None:
+        items = [i for i in items if i["overdue"] == overdue]
+    return {"items": items}
+
+
+@router.get(
+    "/api/v1/insights/dialogue-cycle.ics",
+    tags=["dialogue cycle"],
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {}}, "description": "RFC 5545"},
+        **LIST_ERRORS,
+    },
+)
+def dialogue_cycle_calendar(
+    caller: CallerDep,
+    policy: PolicyDep,
+    insights: InsightsDep,
+    now: NowDep,
+    municipality: Municipality = None,
+) -> Response:
+    """The planned dialogues as iCalendar: one recurring event per locality, from its next due."""
+    policy.authorise_query(caller, Read.INSIGHT)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Samverkan//Årshjul//SV")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Årshjul: planerade dialoger")
+    for item in insights.dialogue_cycle(caller, municipality, now.date()):
+        calendar.add_component(_planned_dialogue(item, now))
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")
+
+
+def _planned_dialogue(item: dict[str, Any], now: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{item['plan_id']}@samverkan")
+    event.add("dtstamp", now)
+    event.add("dtstart", item["next_due_on"])
+    event.add("rrule", {"freq": "monthly", "interval": item["every_months"]})
+    event.add("summary", f"Dialog i {item['locality']} med {item['partner']}")
+    last = item["last_dialogue_on"]
+    event.add(
+        "description",
+        f"Var {item['every_months']}:e månad. Senaste dialog: {last or 'ingen noterad'}."
+        + (" Försenad." if item["overdue"] else ""),
+    )
+    return event
+
+
+@router.put(
+    "/api/v1/localities/{locality}/dialogue-plan",
+    tags=["dialogue cycle"],
+    response_model=Accepted,
+    responses={201: {"description": "The plan was created"}, **COMMAND_ERRORS},
+)
+def plan_dialogue(
+    locality: Locality,
+    body: body_of(c.PlanDialogue, "municipality", "locality"),  # type: ignore[valid-type]
+    caller: CallerDep,
+    bus: BusDep,
+    ctx: ContextDep,
+    request: Request,
+    response: Response,
+) -> Any:
+    """PlanDialogue: set the locality's dialogue interval in the caller's municipality.
+
+    201 with `Location` when the plan is new, 200 when it replaces the interval.
+    """
+    command = c.PlanDialogue(municipality=_home(caller), locality=locality, **body.model_dump())
+    result = bus.dispatch(command, ctx)
+    body_out = answer(result, response)
+    if result.version == 1:
+        response.status_code = 201
+        response.headers["Location"] = str(request.url.path)
+    return body_out
+
+
+@router.get(
+    "/api/v1/localities/{locality}/dialogue-plan",
+    tags=["dialogue cycle"],
+    response_model=DialoguePlanView,
+    responses=READ_ERRORS,
+)
+def get_dialogue_plan(
+    locality: Locality,
+    caller: CallerDep,
+    queries: QueriesDep,
+    policy: PolicyDep,
+    response: Response,
+    municipality: Municipality = None,
+) -> Any:
+    """A locality's dialogue plan; national readers name the municipality."""
+    policy.authorise_query(caller, Read.VIEW)
+    home = municipality or caller.municipality
+    view = queries.view("dialogue_plan", caller, dialogue_plan_id(home, locality))
+    response.headers["ETag"] = f'"{view["version"]}"'
+    return view
+
+
+def _home(caller: Actor) -> str:
+    """Plans belong to the caller's municipality; national scope never writes."""
+    if caller.is_national:
+        raise ForbiddenError("National scope may read, not change records.")
+    return caller.municipality
