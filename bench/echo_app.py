@@ -1,0 +1,20 @@
+"""The HTTP baseline: a bare FastAPI `async` endpoint that validates the issue's fields and echoes.
+
+Run with the same uvicorn flags as the product: `uvicorn bench.echo_app:app --loop uvloop
+--http httptools --workers 1`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from application.commands import OpenIssue
+
+app = FastAPI()
+
+
+@app.post("/api/v1/issues", status_code=201)
+async def echo(body: OpenIssue) -> Any:
+    return body
