@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +30,7 @@ from domain.task_force import TaskForce
 from domain.values import Actor
 from infrastructure.event_store import EventStore
 from infrastructure.integrity import Verification, chain_head, chain_link, verify_chain
-from infrastructure.projections import TIMELINE_KINDS, event_type
+from infrastructure.projections import TIMELINE_KINDS
 from infrastructure.queries import Page, decode_cursor, encode_cursor
 from infrastructure.read_models import VIEWS
 
@@ -65,8 +66,13 @@ def plain(value: Any) -> Any:
 
 def event_data(event: Any) -> dict[str, Any]:
     """An event's own fields as stable JSON: exactly `EVENT_FIELDS[type]`, in that order."""
-    names = EVENT_FIELDS[event_type(event)]
-    return {name: plain(getattr(event, name)) for name in names}
+    return {name: plain(getattr(event, name)) for name in own_fields(type(event))}
+
+
+@cache
+def own_fields(event_class: type) -> tuple[str, ...]:
+    """The fields an event type adds to the envelope every event carries, in declared order."""
+    return tuple(f.name for f in dataclasses.fields(event_class) if f.name not in ENVELOPE)
 
 
 def _event_fields() -> dict[str, tuple[str, ...]]:
@@ -75,8 +81,7 @@ def _event_fields() -> dict[str, tuple[str, ...]]:
         for name, cls in vars(aggregate).items():
             type_name = f"{aggregate.__name__}.{name}"
             if type_name in TIMELINE_KINDS:  # every concrete event, and nothing else
-                own = [f.name for f in dataclasses.fields(cls) if f.name not in ENVELOPE]
-                fields[type_name] = tuple(own)
+                fields[type_name] = own_fields(cls)
     return fields
 
 
