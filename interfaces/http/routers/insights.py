@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from icalendar import Calendar, Event
@@ -163,7 +164,6 @@ def plan_dialogue(
     caller: CallerDep,
     bus: BusDep,
     ctx: ContextDep,
-    request: Request,
     response: Response,
 ) -> Any:
     """PlanDialogue: set the locality's dialogue interval in the caller's municipality.
@@ -175,7 +175,9 @@ def plan_dialogue(
     body_out = answer(result, response)
     if result.version == 1:
         response.status_code = 201
-        response.headers["Location"] = str(request.url.path)
+        response.headers["Location"] = (
+            f"/api/v1/localities/{quote(locality, safe='')}/dialogue-plan"
+        )
     return body_out
 
 
