@@ -1,0 +1,525 @@
+"""The access matrix: every route of the app x every role x own, foreign and national scope.
+
+Routes come from `app.routes`, so a new route is covered the moment it is registered, and a
+route missing from EXPECTED fails with a message naming it. Each cell is sent for real against
+records that exist: a fresh target in Åtvidaberg (0561) for each command cell, a shared set in
+0561 and Söderhamn (2182) for reads. Every 2xx answer is also searched for leaks: ids of records
+outside the caller's scope, and, for evaluators, names, user ids and non-public notes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+
+from domain.values import Role
+from infrastructure.tokens import TokenIssuer
+from interfaces.http.app import create_app
+from tests.conftest import settings_for
+from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, issue_body, task_force_body
+
+Headers = dict[str, str]
+Json = dict[str, Any]
+
+
+# --- who calls -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caller:
+    """One column of the matrix: a role acting in the records' municipality, another, or `*`."""
+
+    role: Role | None  # None: no token at all
+    scope: str  # "own" (0561, where the targets are), "foreign" (2182), "national" (*)
+
+    @property
+    def municipality(self) -> str:
+        return {"own": ÅTVIDABERG, "foreign": SÖDERHAMN, "national": "*"}[self.scope]
+
+    @property
+    def user(self) -> str:
+        return f"matrix.{self.role}.{self.scope}"
+
+    @property
+    def writes(self) -> bool:
+        return self.role in (Role.CASEWORKER, Role.ADMIN)
+
+    def __str__(self) -> str:
+        return f"{self.role or 'anonymous'}@{self.scope}"
+
+
+CALLERS = [
+    Caller(None, "none"),
+    *(Caller(role, scope) for role in Role for scope in ("own", "foreign")),
+    Caller(Role.AUDITOR, "national"),
+    Caller(Role.EVALUATOR, "national"),
+]
+
+
+# --- what each caller may expect: one rule per kind of route ----------------------------------
+
+
+Expect = Callable[[Caller], int]
+
+
+def public(caller: Caller) -> int:
+    return 200
+
+
+def read_record(caller: Caller) -> int:
+    """Views: every role reads; a foreign record is exactly as missing as a missing one."""
+    if caller.role is None:
+        return 401
+    return 404 if caller.scope == "foreign" else 200
+
+
+def read_list(caller: Caller) -> int:
+    """Lists, exports, insights: every role, always 200, only ever holding the caller's scope."""
+    return 401 if caller.role is None else 200
+
+
+def history(caller: Caller) -> int:
+    """History and time travel: caseworkers (own records), auditors and admins; no evaluators."""
+    if caller.role is None:
+        return 401
+    if caller.role == Role.EVALUATOR:
+        return 403
+    return 404 if caller.scope == "foreign" else 200
+
+
+def audit_log(caller: Caller) -> int:
+    """The global log and its verification: auditors and admins, in any scope."""
+    if caller.role is None:
+        return 401
+    return 200 if caller.role in (Role.AUDITOR, Role.ADMIN) else 403
+
+
+def command(success: int, foreign: int = 404) -> Expect:
+    """Writers act on their own municipality's records; a foreign target is 404 (or `foreign`)."""
+
+    def expect(caller: Caller) -> int:
+        if caller.role is None:
+            return 401
+        if not caller.writes:
+            return 403
+        return foreign if caller.scope == "foreign" else success
+
+    expect.__name__ = f"command_{success}_{foreign}"
+    return expect
+
+
+# --- records the cells act on ------------------------------------------------------------------
+
+
+@dataclass
+class Seeder:
+    """Creates records in one municipality as one of its caseworkers, through the API."""
+
+    client: TestClient
+    headers: Headers
+    municipality: str
+    user: str
+    counter: Iterator[int] = field(default_factory=itertools.count)
+
+    def post(self, path: str, body: Json, expect: int = 201) -> Json:
+        response = self.client.post(path, json=body, headers=self.headers)
+        assert response.status_code == expect, f"seeding {path}: {response.text}"
+        return response.json()  # type: ignore[no-any-return]
+
+    def issue(self, **overrides: Any) -> str:
+        body = issue_body(municipality=self.municipality, **overrides)
+        return str(self.post("/api/v1/issues", body)["id"])
+
+    def task_force(self, issue_id: str | None = None, **overrides: Any) -> str:
+        body = task_force_body(issue_id or self.issue(), **overrides)
+        return str(self.post("/api/v1/task-forces", body)["id"])
+
+    def member(self, task_force_id: str, name: str = "Nils Holm") -> str:
+        body = {"display_name": name, "organisation": "Falerums byalag", "role": "kassör"}
+        answer = self.post(f"/api/v1/task-forces/{task_force_id}/members", body, expect=200)
+        return str(answer["member_id"])
+
+    def decision(self, issue_id: str | None = None, adopted: bool = False) -> str:
+        body = {
+            "issue_id": issue_id or self.issue(),
+            "title": "Servicepunkt i Falerum",
+            "rationale": "Byn saknar ombud för paket och apoteksvaror.",
+            "decision_body": "Kommunstyrelsen",
+        }
+        decision_id = str(self.post("/api/v1/decisions", body)["id"])
+        if adopted:
+            adoption = {
+                "decided_on": TODAY.isoformat(),
+                "reference": f"KS 2024/{next(self.counter)}",
+            }
+            self.post(f"/api/v1/decisions/{decision_id}/adopt", adoption, expect=200)
+        return decision_id
+
+    def outcome(self, issue_id: str | None = None) -> str:
+        body = {
+            "issue_id": issue_id or self.issue(),
+            "decision_ids": [],
+            "summary": "Servicepunkten öppnade i byns affär.",
+            "indicators": [{"name": "öppettimmar per vecka", "value": "40", "unit": "timmar"}],
+            "observed_on": TODAY.isoformat(),
+        }
+        return str(self.post("/api/v1/outcomes", body)["id"])
+
+    def closed_issue(self) -> str:
+        issue_id = self.issue()
+        self.post(f"/api/v1/issues/{issue_id}/close", {"reason": "Dubblett."}, expect=200)
+        return issue_id
+
+    def departing_user(self) -> str:
+        """A user responsible for a fresh issue, about to leave."""
+        user = f"lena.ek.{next(self.counter)}"
+        issue_id = self.issue()
+        assignment = {"unit": "Näringsliv", "role": "bygdelots", "user_id": user}
+        response = self.client.put(
+            f"/api/v1/issues/{issue_id}/responsibility", json=assignment, headers=self.headers
+        )
+        assert response.status_code == 200, response.text
+        return user
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a cell sends: path parameters, a body, query parameters."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    body: Json | None = None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+Prepare = Callable[[Seeder], Call]
+
+
+def on_issue(body: Json, issue: Callable[[Seeder], str] = Seeder.issue) -> Prepare:
+    return lambda s: Call({"issue_id": issue(s)}, body)
+
+
+def on_task_force(body: Json | Callable[[Seeder, str], Json]) -> Prepare:
+    def prepare(s: Seeder) -> Call:
+        task_force_id = s.task_force()
+        made = body(s, task_force_id) if callable(body) else body
+        return Call({"task_force_id": task_force_id}, made)
+
+    return prepare
+
+
+def on_decision(body: Json | Callable[[Seeder], Json], adopted: bool = False) -> Prepare:
+    def prepare(s: Seeder) -> Call:
+        decision_id = s.decision(adopted=adopted)
+        return Call({"decision_id": decision_id}, body(s) if callable(body) else body)
+
+    return prepare
+
+
+def on_outcome(body: Json) -> Prepare:
+    return lambda s: Call({"outcome_id": s.outcome()}, body)
+
+
+def removal(s: Seeder) -> Call:
+    task_force_id = s.task_force()
+    return Call({"task_force_id": task_force_id, "member_id": s.member(task_force_id)})
+
+
+def supersession(s: Seeder) -> Call:
+    issue_id = s.issue()
+    old, new = s.decision(issue_id, adopted=True), s.decision(issue_id, adopted=True)
+    return Call({"decision_id": old}, {"by_decision_id": new})
+
+
+def staff_handover(s: Seeder) -> Call:
+    body = {"to_user": "karin.berg", "note": "Lena går i pension; Karin tar över kontakterna."}
+    return Call({"user_id": s.departing_user()}, body)
+
+
+def dialogue_plan(s: Seeder) -> Call:
+    body = {"every_months": 4, "partner": "Falerums byalag"}
+    return Call({"locality": f"Byn {next(s.counter)}"}, body)
+
+
+REASON = {"reason": "Byalaget drog tillbaka frågan."}
+LATER = (TODAY + timedelta(days=120)).isoformat()
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: Expect
+    prepare: Prepare | None = None  # commands: a fresh target in 0561; reads use the shared set
+    query: dict[str, str] = field(default_factory=dict)
+
+
+ISS, TFS, DEC, OUT = (
+    "/api/v1/issues",
+    "/api/v1/task-forces",
+    "/api/v1/decisions",
+    "/api/v1/outcomes",
+)
+OK, CREATED = command(200), command(201)
+
+EXPECTED: dict[tuple[str, str], Rule] = {
+    # operations and documentation: no token needed
+    ("GET", "/health/live"): Rule(public),
+    ("GET", "/health/ready"): Rule(public),
+    ("GET", "/metrics"): Rule(public),
+    ("GET", "/openapi.json"): Rule(public),
+    ("GET", "/docs"): Rule(public),
+    ("GET", "/docs/oauth2-redirect"): Rule(public),
+    ("GET", "/redoc"): Rule(public),
+    # issues
+    ("POST", ISS): Rule(
+        command(201, foreign=403), lambda s: Call(body=issue_body(municipality=ÅTVIDABERG))
+    ),
+    ("GET", ISS): Rule(read_list),
+    ("GET", f"{ISS}/{{issue_id}}"): Rule(read_record),
+    ("PATCH", f"{ISS}/{{issue_id}}"): Rule(OK, on_issue({"title": "Butiken i Falerum räddad?"})),
+    ("PUT", f"{ISS}/{{issue_id}}/responsibility"): Rule(
+        OK, on_issue({"unit": "Näringsliv", "role": "bygdelots", "user_id": "karin.berg"})
+    ),
+    ("POST", f"{ISS}/{{issue_id}}/notes"): Rule(
+        OK,
+        on_issue({"kind": "meeting", "text": "Möte i bygdegården.", "occurred_on": "2024-05-02"}),
+    ),
+    ("POST", f"{ISS}/{{issue_id}}/split"): Rule(
+        CREATED, on_issue({"title": "Drivmedel i Falerum", "description": "Macken stänger."})
+    ),
+    ("POST", f"{ISS}/{{issue_id}}/resolve"): Rule(
+        OK, on_issue({"summary": "Ny handlare tog över."})
+    ),
+    ("POST", f"{ISS}/{{issue_id}}/close"): Rule(OK, on_issue(REASON)),
+    ("POST", f"{ISS}/{{issue_id}}/reopen"): Rule(
+        OK, on_issue({"reason": "Frågan kom tillbaka."}, Seeder.closed_issue)
+    ),
+    ("GET", f"{ISS}/{{issue_id}}/history"): Rule(history),
+    # task forces
+    ("POST", TFS): Rule(CREATED, lambda s: Call(body=task_force_body(s.issue()))),
+    ("GET", TFS): Rule(read_list),
+    ("GET", f"{TFS}/{{task_force_id}}"): Rule(read_record),
+    ("POST", f"{TFS}/{{task_force_id}}/members"): Rule(
+        OK, on_task_force({"display_name": "Eva Sjö", "organisation": "ICA", "role": "handlare"})
+    ),
+    ("DELETE", f"{TFS}/{{task_force_id}}/members/{{member_id}}"): Rule(OK, removal),
+    ("POST", f"{TFS}/{{task_force_id}}/handover"): Rule(
+        OK,
+        on_task_force(
+            lambda s, tf: {"to_member_id": s.member(tf), "note": "Nycklar och kontakter."}
+        ),
+    ),
+    ("POST", f"{TFS}/{{task_force_id}}/extend"): Rule(
+        OK, on_task_force({"due_on": LATER, "reason": "Upphandlingen drog ut på tiden."})
+    ),
+    ("POST", f"{TFS}/{{task_force_id}}/progress"): Rule(
+        OK, on_task_force({"text": "Två handlare har visat intresse."})
+    ),
+    ("POST", f"{TFS}/{{task_force_id}}/complete"): Rule(
+        OK, on_task_force({"summary": "Servicepunkten är på plats."})
+    ),
+    ("POST", f"{TFS}/{{task_force_id}}/disband"): Rule(OK, on_task_force(REASON)),
+    ("GET", f"{TFS}/{{task_force_id}}/history"): Rule(history),
+    # decisions
+    ("POST", DEC): Rule(
+        CREATED,
+        lambda s: Call(
+            body={
+                "issue_id": s.issue(),
+                "title": "Stöd till butiken",
+                "rationale": "Närmaste butik ligger 35 km bort.",
+                "decision_body": "Kommunstyrelsen",
+            }
+        ),
+    ),
+    ("GET", DEC): Rule(read_list),
+    ("GET", f"{DEC}/{{decision_id}}"): Rule(read_record),
+    ("POST", f"{DEC}/{{decision_id}}/adopt"): Rule(
+        OK, on_decision({"decided_on": TODAY.isoformat(), "reference": "KS 2024/118"})
+    ),
+    ("POST", f"{DEC}/{{decision_id}}/reject"): Rule(OK, on_decision(REASON)),
+    ("POST", f"{DEC}/{{decision_id}}/revoke"): Rule(OK, on_decision(REASON, adopted=True)),
+    ("POST", f"{DEC}/{{decision_id}}/supersede"): Rule(OK, supersession),
+    ("GET", f"{DEC}/{{decision_id}}/history"): Rule(history),
+    # outcomes
+    ("POST", OUT): Rule(
+        CREATED,
+        lambda s: Call(
+            body={
+                "issue_id": s.issue(),
+                "decision_ids": [],
+                "summary": "Butiken har öppet sex dagar i veckan.",
+                "indicators": [],
+                "observed_on": TODAY.isoformat(),
+            }
+        ),
+    ),
+    ("GET", OUT): Rule(read_list),
+    ("GET", f"{OUT}/{{outcome_id}}"): Rule(read_record),
+    ("POST", f"{OUT}/{{outcome_id}}/verify"): Rule(OK, on_outcome({"note": "Stämmer med kassan."})),
+    ("POST", f"{OUT}/{{outcome_id}}/correct"): Rule(
+        OK, on_outcome({"summary": "Öppet fem dagar i veckan.", "reason": "Felräknat."})
+    ),
+    ("POST", f"{OUT}/{{outcome_id}}/retract"): Rule(OK, on_outcome(REASON)),
+    ("GET", f"{OUT}/{{outcome_id}}/history"): Rule(history),
+    # audit (auditors and admins), exports and insights (every role, within scope)
+    ("GET", "/api/v1/audit/events"): Rule(audit_log),
+    ("GET", "/api/v1/audit/verify"): Rule(audit_log),
+    ("GET", "/api/v1/exports/timeline"): Rule(read_list),
+    ("GET", "/api/v1/insights/person-dependency"): Rule(read_list),
+    ("GET", "/api/v1/insights/dialogue-cycle"): Rule(read_list),
+    ("GET", "/api/v1/insights/dialogue-cycle.ics"): Rule(read_list),
+    # staff handovers and dialogue plans act on the caller's own municipality: a user id or a
+    # locality name is not a record, so a foreign writer acts at home and sees nothing of 0561
+    ("POST", "/api/v1/staff/{user_id}/handover"): Rule(command(200, foreign=200), staff_handover),
+    ("PUT", "/api/v1/localities/{locality}/dialogue-plan"): Rule(
+        command(201, foreign=201), dialogue_plan
+    ),
+    ("GET", "/api/v1/localities/{locality}/dialogue-plan"): Rule(
+        read_record, query={"municipality": ÅTVIDABERG}
+    ),
+}
+
+
+# --- the shared world --------------------------------------------------------------------------
+
+PRIVATE_NOTE = "Privat: Karin Bergs mobilnummer 070-123 45 67"
+PERSONAL = ["Karin Berg", "Nils Holm", "Maja Lund", "sara.nord", "per.sund", PRIVATE_NOTE]
+
+
+@dataclass
+class World:
+    app: FastAPI
+    client: TestClient
+    issuer: TokenIssuer
+    seeders: dict[str, Seeder]
+    ids: dict[str, dict[str, str]]  # municipality -> path parameter -> id
+
+    def headers(self, caller: Caller) -> Headers:
+        if caller.role is None:
+            return {}
+        token = self.issuer.issue(caller.user, caller.role, caller.municipality)
+        return {"Authorization": f"Bearer {token}"}
+
+
+def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
+    issue_id = seeder.issue(locality=locality)
+    note = {"kind": "phone", "text": PRIVATE_NOTE, "occurred_on": "2024-02-01"}
+    seeder.post(f"/api/v1/issues/{issue_id}/notes", note, expect=200)
+    user = seeder.user
+    assignment = {"unit": "Näringsliv", "role": "bygdelots", "user_id": user}
+    seeder.client.put(
+        f"/api/v1/issues/{issue_id}/responsibility", json=assignment, headers=seeder.headers
+    )
+    lead_person = {"display_name": lead, "organisation": "Kommunen", "role": "strateg"}
+    task_force_id = seeder.task_force(issue_id, lead=lead_person)
+    member_id = seeder.member(task_force_id)
+    decision_id = seeder.decision(issue_id, adopted=True)
+    outcome_id = seeder.outcome(issue_id)
+    plan = {"every_months": 4, "partner": "Byalaget"}
+    seeder.client.put(
+        f"/api/v1/localities/{locality}/dialogue-plan", json=plan, headers=seeder.headers
+    )
+    return {
+        "issue_id": issue_id,
+        "task_force_id": task_force_id,
+        "member_id": member_id,
+        "decision_id": decision_id,
+        "outcome_id": outcome_id,
+        "user_id": user,
+        "locality": locality,
+    }
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    settings = settings_for("sqlite", tmp_path_factory.mktemp("matrix") / "var")
+    issuer = TokenIssuer(settings)
+    app = create_app(settings=settings)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        seeders = {}
+        for code, user in ((ÅTVIDABERG, "sara.nord"), (SÖDERHAMN, "per.sund")):
+            token = issuer.issue(user, Role.CASEWORKER, code)
+            seeders[code] = Seeder(client, {"Authorization": f"Bearer {token}"}, code, user)
+        ids = {
+            ÅTVIDABERG: build_records(seeders[ÅTVIDABERG], "Karin Berg", "Falerum"),
+            SÖDERHAMN: build_records(seeders[SÖDERHAMN], "Maja Lund", "Stugsund"),
+        }
+        yield World(app, client, issuer, seeders, ids)
+
+
+def routes_of(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app serves, through included routers too."""
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        methods = getattr(context.original_route, "methods", None) or ()
+        found.update((m, str(context.path)) for m in methods if m != "HEAD")
+    return sorted(found, key=lambda r: (r[1], r[0]))
+
+
+# --- the cells ---------------------------------------------------------------------------------
+
+
+def run_cell(world: World, method: str, path: str, caller: Caller) -> str | None:
+    """Sends one cell; returns what went wrong, or None."""
+    rule = EXPECTED[(method, path)]
+    expected = rule.expect(caller)
+    call = rule.prepare(world.seeders[ÅTVIDABERG]) if rule.prepare else Call()
+    params = {**world.ids[ÅTVIDABERG], **call.params}
+    response = world.client.request(
+        method,
+        path.format(**params),
+        json=call.body,
+        params={**rule.query, **call.query},
+        headers=world.headers(caller),
+    )
+    where = f"{method} {path} as {caller}"
+    if response.status_code != expected:
+        return f"{where}: expected {expected}, got {response.status_code} {response.text[:200]}"
+    if (
+        response.status_code >= 400
+        and response.headers["content-type"] != "application/problem+json"
+    ):
+        return f"{where}: a {response.status_code} that is not problem+json"
+    if response.status_code < 300:
+        return leak(world, caller, response.text, where)
+    return None
+
+
+def leak(world: World, caller: Caller, text: str, where: str) -> str | None:
+    hidden: list[str] = []
+    if caller.scope in ("own", "foreign"):
+        other = SÖDERHAMN if caller.scope == "own" else ÅTVIDABERG
+        hidden += [v for k, v in world.ids[other].items() if k.endswith("_id") and k != "user_id"]
+    if caller.role == Role.EVALUATOR:
+        hidden += PERSONAL
+    shown = [value for value in hidden if value in text]
+    return f"{where}: leaked {shown}" if shown else None
+
+
+def test_every_route_of_the_app_has_an_expectation(world: World) -> None:
+    missing = [f"{m} {p}" for m, p in routes_of(world.app) if (m, p) not in EXPECTED]
+    assert not missing, (
+        "Routes without a row in EXPECTED of tests/e2e/test_access_matrix.py; add one saying "
+        "which roles may call them: " + ", ".join(missing)
+    )
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=str)
+def test_every_route_answers_each_caller_as_the_policy_says(world: World, caller: Caller) -> None:
+    routes = [r for r in routes_of(world.app) if r in EXPECTED]
+    failures = [f for m, p in routes if (f := run_cell(world, m, p, caller)) is not None]
+    assert not failures, f"{len(failures)} of {len(routes)} cells differ:\n" + "\n".join(failures)
+
+
+def test_the_matrix_size(world: World) -> None:
+    """The closing note reports this number: every present route x every caller."""
+    cells = len([r for r in routes_of(world.app) if r in EXPECTED]) * len(CALLERS)
+    print(f"\naccess matrix: {cells} cells ({len(CALLERS)} callers)")
+    assert cells >= 40 * len(CALLERS)
