@@ -87,8 +87,8 @@ class RecordQueries:
 
     def _version_at(self, session: Any, record_id: UUID, as_of: datetime) -> int:
         log = VIEWS["log"]
-        if as_of.tzinfo is None:
-            as_of = as_of.replace(tzinfo=UTC)
+        # In UTC: SQLite compares instants as text, so another offset would compare wrongly.
+        as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
         version = session.execute(
             select(func.max(log.c.version)).where(
                 log.c.record_id == str(record_id), log.c.occurred_at <= as_of
