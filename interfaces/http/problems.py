@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import eventsourcing.persistence as es
+import sqlalchemy.exc as sa
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -118,6 +120,16 @@ def _rate_limited(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+# A read that cannot reach the database (commands translate theirs to StoreUnavailableError).
+STORE_UNREACHABLE = (sa.OperationalError, sa.InterfaceError, es.OperationalError, es.InterfaceError)
+
+
+def _store_unreachable(request: Request, error: Exception) -> JSONResponse:
+    logger.warning("store unreachable", error=type(error).__name__)
+    detail = "The database cannot be reached."  # never the driver's text: it names hosts
+    return problem(503, "Service Unavailable", detail, headers={"Retry-After": "2"})
+
+
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unexpected error", error=type(error).__name__)
     return problem(500, "Internal Server Error", "Something went wrong on our side.")
@@ -136,6 +148,8 @@ def install_problem_handlers(app_: FastAPI) -> None:
     app_.add_exception_handler(RateLimitedError, _rate_limited)
     for kind, *_ in MAPPING:
         app_.add_exception_handler(kind, _mapped)
+    for unreachable in STORE_UNREACHABLE:
+        app_.add_exception_handler(unreachable, _store_unreachable)
     app_.add_exception_handler(Exception, _unexpected)
 
 
