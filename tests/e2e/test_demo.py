@@ -1,0 +1,119 @@
+"""The demo programme: fifteen municipalities, loaded through the command bus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from domain.municipalities import PROGRAMME
+from domain.values import Actor, Role
+from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.insights import Insights
+from infrastructure.logging import configure_logging
+from infrastructure.read_models import VIEWS
+from infrastructure.settings import get_settings
+from infrastructure.tokens import TokenIssuer
+from interfaces.cli.demo import load_demo
+from interfaces.cli.main import app as cli
+from interfaces.http.app import create_app
+from tests.conftest import settings_for
+
+NATIONAL = Actor("demo.auditor", Role.AUDITOR, "*")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samverkan]:
+    service = bootstrap(settings_for("sqlite", tmp_path_factory.mktemp("demo") / "var"))
+    assert load_demo(service, only_if_empty=True) > 100
+    yield service
+    service.close()
+
+
+def rows(demo: Samverkan, view: str) -> list[dict[str, Any]]:
+    with demo.events.transaction() as session:
+        return [dict(r) for r in session.execute(select(VIEWS[view])).mappings()]
+
+
+def test_all_fifteen_municipalities_have_issues_marked_as_demo(demo: Samverkan) -> None:
+    issues = rows(demo, "issue")
+    assert {i["municipality"] for i in issues} == set(PROGRAMME)
+    assert all(i["title"].startswith("[Demo]") for i in issues)
+    assert all(d["title"].startswith("[Demo]") for d in rows(demo, "decision"))
+    assert all(t["name"].startswith("[Demo]") for t in rows(demo, "task_force"))
+
+
+def test_the_named_localities_sit_in_their_municipalities(demo: Samverkan) -> None:
+    places = {(i["municipality"], i["locality"]) for i in rows(demo, "issue")}
+    assert {("2182", "Trönö"), ("0561", "Falerum"), ("0840", "Gårdby")} <= places
+
+
+def test_decisions_and_outcomes_are_spread_over_2022_to_2024(demo: Samverkan) -> None:
+    decided = [d["decided_on"] for d in rows(demo, "decision")]
+    observed = [o["observed_on"] for o in rows(demo, "outcome")]
+    assert {d.year for d in decided} == {2022, 2023, 2024}
+    assert all(date(2022, 1, 1) <= d <= date(2024, 12, 31) for d in decided + observed)
+    noted = [n["occurred_on"].year for n in rows(demo, "note")]
+    assert {2022, 2023, 2024} <= set(noted)
+    assert any(n["public"] for n in rows(demo, "note"))
+
+
+def test_task_forces_were_handed_over_and_one_person_left(demo: Samverkan) -> None:
+    log = rows(demo, "log")
+    assert any(e["type"] == "TaskForce.LeadHandedOver" for e in log)
+    assert [s["user_id"] for s in rows(demo, "staff_member")] == ["demo.vetlanda.2"]
+    assert all(t["due_on"] > datetime.now(UTC).date() for t in rows(demo, "task_force"))
+
+
+def test_the_insights_show_single_person_in_mora_and_orphaned_in_vetlanda(
+    demo: Samverkan,
+) -> None:
+    report = Insights(demo.events).person_dependency(NATIONAL, None, datetime.now(UTC))
+    flags = {(i["municipality"], i["title"]): i["flags"] for i in report["issues"]}
+    mora = [f for (m, _), f in flags.items() if m == "2062"]
+    assert mora and all(f["single_person"] for f in mora)
+    assert any(f["orphaned"] for (m, _), f in flags.items() if m == "0685")
+    assert not any(f["orphaned"] for (m, _), f in flags.items() if m != "0685")
+
+
+def test_the_dialogue_cycle_has_plans_some_of_them_overdue(demo: Samverkan) -> None:
+    cycle = Insights(demo.events).dialogue_cycle(NATIONAL, None, datetime.now(UTC).date())
+    assert {"Trönö", "Falerum", "Gårdby"} <= {c["locality"] for c in cycle}
+    assert any(c["overdue"] for c in cycle)
+
+
+def test_serve_demo_loads_nothing_into_a_store_that_has_events(demo: Samverkan) -> None:
+    before = demo.events.recorder.max_notification_id()
+    assert load_demo(demo, only_if_empty=True) == 0
+    assert demo.events.recorder.max_notification_id() == before
+
+
+def test_the_cli_loads_the_demo_and_the_api_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAMVERKAN_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("SAMVERKAN_RATE_LIMIT", "off")
+    monkeypatch.delenv("SAMVERKAN_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["demo", "load"])
+        assert result.exit_code == 0, result.output
+        settings = get_settings()
+        configure_logging(settings)  # the runner's captured stderr is closed by now
+        token = TokenIssuer(settings).issue("demo.auditor", Role.AUDITOR, "*")
+        with TestClient(create_app(settings=settings)) as client:
+            listed = client.get(
+                "/api/v1/issues",
+                params={"municipality": "2462", "limit": 500},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        assert listed.status_code == 200
+        assert any("Fjällnäs" in i["title"] for i in listed.json()["items"])
+    finally:
+        get_settings.cache_clear()
