@@ -7,6 +7,7 @@ commands go through the bus, never through application methods.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from threading import Semaphore
 from typing import Any, ClassVar
 
@@ -17,6 +18,7 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from domain.decision import Decision
@@ -40,18 +42,48 @@ class DateAsISO(Transcoding):
 
 
 class ChainedRecorder(SQLAlchemyApplicationRecorder):
-    """Adds each transaction's events to the hash chain, under the same table lock."""
+    """Adds each transaction's events to the hash chain, under the same table lock.
+
+    Events are inserted with one Core `INSERT ... RETURNING id` rather than the library's ORM
+    add + flush: the same rows, lock and NOTIFY, without the unit-of-work bookkeeping, which
+    was about a seventh of a command's time in the profile.
+    """
 
     chain_key: bytes = b""
 
     def _insert_stored_events(self, session: Session, stored_events: Any, **kwargs: Any) -> Any:
-        ids = super()._insert_stored_events(session, stored_events, **kwargs)
+        if not stored_events:
+            return []
+        self._lock_table(session)  # PostgreSQL: commit order equals id order for log readers
+        ids = self._insert_returning_ids(session, stored_events)
+        self._notify_channel(session)
         records = [
             _Inserted(id, e.originator_id, e.originator_version, e.topic, e.state)
             for id, e in zip(ids, stored_events, strict=True)
         ]
         extend_chain(session, self.chain_key, records)
         return ids
+
+    def _insert_returning_ids(self, session: Session, stored_events: Any) -> list[int]:
+        table = self.events_record_cls.__table__
+        rows = [
+            {
+                "originator_id": e.originator_id,
+                "originator_version": e.originator_version,
+                "topic": e.topic,
+                "state": e.state,
+            }
+            for e in stored_events
+        ]
+        if len(rows) == 1:
+            return [session.execute(self._insert_one(table), rows[0]).scalar_one()]
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.execute(returning, rows).scalars())
+
+    @staticmethod
+    @cache
+    def _insert_one(table: Any) -> Any:
+        return insert(table).returning(table.c.id)
 
 
 class _Inserted:
