@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from application.errors import NotFoundError
 from application.policy import AccessPolicy
@@ -66,11 +66,12 @@ def plain(value: Any) -> Any:
 
 def event_data(event: Any) -> dict[str, Any]:
     """An event's own fields as stable JSON: exactly `EVENT_FIELDS[type]`, in that order."""
-    return {name: plain(getattr(event, name)) for name in own_fields(type(event))}
+    event_class: Any = type(event)
+    return {name: plain(getattr(event, name)) for name in own_fields(event_class)}
 
 
 @cache
-def own_fields(event_class: type) -> tuple[str, ...]:
+def own_fields(event_class: Any) -> tuple[str, ...]:
     """The fields an event type adds to the envelope every event carries, in declared order."""
     return tuple(f.name for f in dataclasses.fields(event_class) if f.name not in ENVELOPE)
 
@@ -146,7 +147,9 @@ class AuditQueries:
             for r in rows
         }
 
-    def _item(self, row: Mapping[str, Any], stored: StoredEvent, with_record: bool) -> dict:
+    def _item(
+        self, row: Mapping[str, Any], stored: StoredEvent, with_record: bool
+    ) -> dict[str, Any]:
         event: Any = self.events.mapper.to_domain_event(stored)
         item: dict[str, Any] = {
             "position": row["position"],
@@ -188,7 +191,7 @@ class AuditQueries:
 def snapshot(events: EventStore) -> Iterator[Connection]:
     """A read-only connection whose statements all see the same committed state."""
     engine = events.datastore.engine
-    assert engine is not None
+    assert isinstance(engine, Engine)
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")

@@ -46,7 +46,7 @@ def decode_cursor(cursor: str) -> int:
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))["p"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
         raise InvalidCursorError("The cursor is not one this service handed out.") from error
-    if not isinstance(position, int) or isinstance(position, bool):
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < 2**62:
         raise InvalidCursorError("The cursor is not one this service handed out.")
     return position
 

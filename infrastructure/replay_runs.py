@@ -29,7 +29,9 @@ def catch_up(events: EventStore, session: Session, views: Mapping[str, Table]) -
     projector = Projector(views)
     last = int(after)
     for event, position in decoded_log(events, last):
-        aggregate = events.repository.get(event.originator_id, version=event.originator_version)
+        aggregate: Any = events.repository.get(
+            event.originator_id, version=event.originator_version
+        )
         created = {aggregate.id: position} if event.originator_version == 1 else {}
         projector.project(session, [(event, position)], {aggregate.id: aggregate}, created)
         last = position
@@ -105,6 +107,7 @@ def check_views(events: EventStore, progress: Progress | None = None) -> tuple[i
         raise RuntimeError("The log kept moving; try again when writes are quieter.")
     finally:
         engine = events.datastore.engine
+        assert engine is not None
         for table in fresh.values():
             table.drop(engine, checkfirst=True)
 

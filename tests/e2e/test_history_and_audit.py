@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -112,6 +114,8 @@ def test_history_pages_with_an_opaque_cursor(
     assert third["next_cursor"] is None
     assert history(client, path, caseworker, limit=501).status_code == 422
     assert history(client, path, caseworker, cursor="not-a-cursor").status_code == 422
+    huge = base64.urlsafe_b64encode(json.dumps({"p": 10**30}).encode()).decode()
+    assert history(client, path, caseworker, cursor=huge).status_code == 422
 
 
 def test_a_foreign_or_other_kind_of_record_has_no_history(
