@@ -13,9 +13,21 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from application import commands as c
+from application.ports import CommandContext
+from domain.values import Actor, Role
+from infrastructure.bootstrap import Samverkan
+from infrastructure.insights import Insights
 from infrastructure.read_models import VIEWS
 from interfaces.http.routers.insights import get_now
-from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, Headers, task_force_body
+from tests.e2e.conftest import (
+    SÖDERHAMN,
+    TODAY,
+    ÅTVIDABERG,
+    Headers,
+    issue_body,
+    task_force_body,
+)
 
 PATH = "/api/v1/insights/person-dependency"
 
@@ -232,3 +244,26 @@ def test_the_openapi_schema_documents_each_flags_rule(client: TestClient) -> Non
     assert "60 days" in flags["stale"]["description"]
     assert "departed" in flags["orphaned"]["description"]
     assert "handover" in flags["lead_without_backup"]["description"]
+
+
+def test_the_insight_reads_the_same_on_every_backend(samverkan: Samverkan) -> None:
+    anna = CommandContext(actor=Actor("anna.lind", Role.CASEWORKER, ÅTVIDABERG))
+    olle = CommandContext(actor=Actor("olle.ek", Role.CASEWORKER, ÅTVIDABERG))
+    opened = samverkan.bus.dispatch(c.OpenIssue(**issue_body()), anna)
+    for context in (anna, anna, olle):
+        note = c.AddNote(issue_id=opened.id, kind="meeting", text="Möte", occurred_on=TODAY)
+        samverkan.bus.dispatch(note, context)
+    national = Actor("eva", Role.EVALUATOR, "*")
+    report = Insights(samverkan.events).person_dependency(national, None, datetime.now(UTC))
+    [found] = report["issues"]
+    assert (found["events"], found["actors_last_90_days"]) == (4, 2)
+    assert (found["busiest_actor"], found["busiest_actor_share"]) == ("anna.lind", 0.75)
+    assert found["flags"] == {
+        "single_person": False,
+        "stale": False,
+        "orphaned": False,
+        "lead_without_backup": False,
+    }
+    later = datetime.now(UTC) + timedelta(days=100)
+    [stale] = Insights(samverkan.events).person_dependency(national, None, later)["issues"]
+    assert (stale["events_last_90_days"], stale["flags"]["stale"]) == (0, True)

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from application import commands as c
+from application.ports import CommandContext
 from domain.staff import staff_member_id
+from domain.values import Actor, Role
+from infrastructure.bootstrap import Samverkan
 from infrastructure.read_models import VIEWS
 from infrastructure.replay import fresh_views, rebuild
-from tests.e2e.conftest import SÖDERHAMN, ÅTVIDABERG, Headers, task_force_body
+from tests.e2e.conftest import (
+    SÖDERHAMN,
+    TODAY,
+    ÅTVIDABERG,
+    Headers,
+    issue_body,
+    task_force_body,
+)
 
 NOTE = "Byalagets kontakter och mötesanteckningar finns i diariet, dnr 2024/117."
 
@@ -226,3 +238,45 @@ def test_the_new_views_rebuild_from_the_log_as_they_were(
             live = [dict(r) for r in session.execute(select(VIEWS[name])).mappings()]
             again = [dict(r) for r in session.execute(select(replayed[name])).mappings()]
             assert live == again
+
+
+def test_a_handover_commits_every_move_together_on_every_backend(samverkan: Samverkan) -> None:
+    anna = CommandContext(actor=Actor("anna.lind", Role.CASEWORKER, ÅTVIDABERG))
+    opened = samverkan.bus.dispatch(c.OpenIssue(**issue_body()), anna)
+    assign = c.AssignResponsibility(
+        issue_id=opened.id, unit="Näringsliv", role="strateg", user_id="karin.berg"
+    )
+    samverkan.bus.dispatch(assign, anna)
+    lead = c.Person(
+        display_name="Karin Berg",
+        organisation="Åtvidabergs kommun",
+        role="lead",
+        user_id="karin.berg",
+    )
+    form = c.FormTaskForce(
+        issue_id=opened.id,
+        name="Insatsstyrka Falerum",
+        mandate="Ta fram ett förslag.",
+        due_on=TODAY + timedelta(days=30),
+        lead=lead,
+    )
+    formed = samverkan.bus.dispatch(form, anna)
+    leave = c.HandOverResponsibilities(
+        municipality=ÅTVIDABERG, from_user="karin.berg", to_user="olle.ek", note=NOTE
+    )
+    result = samverkan.bus.dispatch(leave, anna)
+
+    last = {
+        record: list(samverkan.events.events.get(record))[-1]
+        for record in (opened.id, formed.id, result.id)
+    }
+    assert [type(e).__name__ for e in last.values()] == [
+        "ResponsibilityAssigned",
+        "LeadHandedOver",
+        "Departed",
+    ]
+    assert len({e.command_id for e in last.values()}) == 1
+    with samverkan.events.transaction() as session:
+        responsible = session.execute(select(VIEWS["issue"].c.responsible_user)).scalar_one()
+        leads = session.execute(select(VIEWS["task_force"].c.lead_user)).scalar_one()
+    assert (responsible, leads) == ("olle.ek", "olle.ek")
