@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select, tuple_
 
 from application.errors import NotFoundError
 from application.policy import AccessPolicy, Query
@@ -68,6 +68,7 @@ class IssueHeading(NamedTuple):
     status: str
     parent_id: str | None
     position: int
+    parent_title: str | None
 
 
 class TaskForceSpan(NamedTuple):
@@ -162,8 +163,15 @@ class Timeline:
             .where(TIMELINE.c.issue_id == ISSUE.c.id, *self._conditions())
             .correlate(ISSUE)
         )
-        columns = [ISSUE.c[name] for name in IssueHeading._fields]
-        query = select(*columns).where(has_entries).order_by(ISSUE.c.position).limit(CHUNK)
+        parent = ISSUE.alias("parent")
+        columns = [ISSUE.c[name] for name in IssueHeading._fields[:-1]] + [parent.c.title]
+        query = (
+            select(*columns)
+            .select_from(ISSUE.outerjoin(parent, parent.c.id == ISSUE.c.parent_id))
+            .where(has_entries)
+            .order_by(ISSUE.c.position)
+            .limit(CHUNK)
+        )
         after = None
         while True:
             page = query if after is None else query.where(ISSUE.c.position > after)
@@ -246,7 +254,9 @@ def _after(query: Select[Any], after: tuple[date, int, str] | None) -> Select[An
     if after is None:
         return query
     # The plain `date >=` lets an index on date do the work; the row value makes it exact.
-    return query.where(and_(TIMELINE.c.date >= after[0], tuple_(*ORDER) > tuple_(*after)))
+    return query.where(
+        and_(TIMELINE.c.date >= after[0], tuple_(*ORDER) > tuple_(*map(literal, after)))
+    )
 
 
 def _subtree(issue_id: UUID) -> Select[Any]:

@@ -98,4 +98,5 @@ def test_the_rendered_page_shows_the_municipality_legend_issues_and_svg(
     assert "Teckenförklaring" in dom and "Beslut fattat" in dom
     assert "Butiken i Falerum kan stänga" in dom and "Paketutlämning i Falerum" in dom
     assert dom.count('class="issue"') == 2  # the issue and its sub-issue, each a section
+    assert "Delärende till <a" in dom
     assert dom.count("<svg") >= 3 and 'class="bar active"' in dom

@@ -209,3 +209,15 @@ def test_the_summary_and_task_force_spans_describe_the_export(
     [span] = opened.task_forces(str(programme.falerum))
     assert (span.name, span.status, span.ended_on) == ("Insatsstyrka Falerum", "active", None)
     assert list(span.members.values()) == ["Karin Berg"]
+
+
+def test_issue_headings_name_their_parent(samverkan: Samverkan, programme: Programme) -> None:
+    opened = TimelineQueries(samverkan.events, samverkan.policy).open(
+        ANNA, TimelineFilter(issue_id=programme.falerum)
+    )
+    parents = [(h.title, h.parent_title) for h in opened.issues()]
+    assert parents == [
+        ("Butiken i Falerum kan stänga", None),
+        ("Paketutlämning", "Butiken i Falerum kan stänga"),
+        ("Öppettider", "Paketutlämning"),
+    ]

@@ -79,7 +79,9 @@ ROWS = [
         actor_user=None,
     ),
 ]
-HEADING = IssueHeading(ISSUE, "0561", "Falerum", "Butiken i Falerum", "groceries", "open", None, 1)
+HEADING = IssueHeading(
+    ISSUE, "0561", "Falerum", "Butiken i Falerum", "groceries", "open", None, 1, None
+)
 SPAN = TaskForceSpan(
     TASK_FORCE,
     "Insatsstyrka Åby",
