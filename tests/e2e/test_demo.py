@@ -16,10 +16,10 @@ from domain.municipalities import PROGRAMME
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.insights import Insights
-from infrastructure.logging import configure_logging
 from infrastructure.read_models import VIEWS
 from infrastructure.settings import get_settings
 from infrastructure.tokens import TokenIssuer
+from interfaces.cli import main as cli_main
 from interfaces.cli.demo import load_demo
 from interfaces.cli.main import app as cli
 from interfaces.http.app import create_app
@@ -100,12 +100,13 @@ def test_the_cli_loads_the_demo_and_the_api_shows_it(
     monkeypatch.setenv("SAMVERKAN_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("SAMVERKAN_RATE_LIMIT", "off")
     monkeypatch.delenv("SAMVERKAN_DATABASE_URL", raising=False)
+    # structlog would keep writing to the runner's captured stderr after it is closed.
+    monkeypatch.setattr(cli_main, "configure_logging", lambda settings: None)
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["demo", "load"])
         assert result.exit_code == 0, result.output
         settings = get_settings()
-        configure_logging(settings)  # the runner's captured stderr is closed by now
         token = TokenIssuer(settings).issue("demo.auditor", Role.AUDITOR, "*")
         with TestClient(create_app(settings=settings)) as client:
             listed = client.get(
