@@ -102,8 +102,9 @@ class People:
 
 def render(timeline: Timeline, lang: str = "sv") -> Iterator[bytes]:
     summary = timeline.summary()
-    first = timeline.filter.date_from or summary.first or datetime.now(UTC).date()
-    last = timeline.filter.date_to or summary.last or first
+    # The axis spans the entries, not the filter: a wide `from`/`to` leaves no empty page.
+    first = summary.first or timeline.filter.date_from or datetime.now(UTC).date()
+    last = summary.last or timeline.filter.date_to or first
     axis = Axis.spanning(first, last, lang)
     people = People(timeline.pseudonymised, lang)
     page = {

@@ -9,7 +9,7 @@ instead of adding a second one.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -57,7 +57,8 @@ def _event(row: TimelineRow, stamp: datetime, lang: str) -> Event:
     event.add("uid", f"{row.record_id}-{CALENDAR_KINDS[row.kind]}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", row.date)
-    event.add("dtend", row.date + timedelta(days=1))
+    if row.date < date.max:  # without DTEND an all-day event lasts the one day anyway
+        event.add("dtend", row.date + timedelta(days=1))
     event.add("summary", f"{word(KINDS, row.kind, lang)}: {row.title}")
     event.add("location", f"{row.locality}, {place_name(row.municipality, lang)}")
     event.add("description", _description(row, lang))

@@ -54,8 +54,10 @@ class Axis:
     @classmethod
     def spanning(cls, first: date, last: date, lang: str) -> Axis:
         days = max((last - first).days, 1)
-        pad = timedelta(days=max(2, math.ceil(days * 0.02)))
-        return cls(first - pad, last + pad, lang)
+        pad = max(2, math.ceil(days * 0.02))
+        start = date.fromordinal(max(first.toordinal() - pad, date.min.toordinal()))
+        end = date.fromordinal(min(last.toordinal() + pad, date.max.toordinal()))
+        return cls(start, max(end, start + timedelta(days=1)), lang)
 
     def x(self, day: date) -> float:
         span = (self.end - self.start).days
@@ -72,6 +74,8 @@ class Axis:
         while cursor <= self.end:
             if cursor >= self.start:
                 months.append(cursor)
+            if cursor.year == date.max.year and cursor.month == 12:
+                break
             cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
         step = max(1, math.ceil(len(months) / 12))
         names = MONTHS[self.lang]

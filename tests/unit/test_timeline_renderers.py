@@ -226,3 +226,11 @@ def test_buffered_joins_small_pieces_into_sizeable_utf8_chunks() -> None:
     chunks = list(buffered(["å"] * 10, size=4))
     assert b"".join(chunks).decode() == "å" * 10
     assert len(chunks) == 3
+
+
+def test_the_first_and_last_representable_dates_render_in_every_format() -> None:
+    edges = [ROWS[0]._replace(date=date.min), ROWS[-1]._replace(date=date.max)]
+    for fmt in ExportFormat:
+        assert rendered(fmt, FakeTimeline(edges))
+    calendar = Calendar.from_ical(rendered(ExportFormat.ICS, FakeTimeline(edges)))
+    assert [e.decoded("DTSTART") for e in calendar.walk("VEVENT")] == [date.max]
