@@ -41,11 +41,13 @@ class Sent:
 
 
 def open_issues(server: Server, headers: dict[str, str], count: int) -> list[str]:
+    ids = []
     with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-        return [
-            client.post("/api/v1/issues", json=issue_body(f"Ärende {n + 1} i Falerum")).json()["id"]
-            for n in range(count)
-        ]
+        for n in range(count):
+            opened = client.post("/api/v1/issues", json=issue_body(f"Ärende {n + 1} i Falerum"))
+            assert opened.status_code == 201, opened.text
+            ids.append(opened.json()["id"])
+    return ids
 
 
 def commands_for(writer: int, issue_id: str, count: int, tag: str) -> list[Sent]:
