@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from application.bus import CommandBus
 from application.commands import Command
@@ -63,18 +65,49 @@ BusDep = Annotated[CommandBus, Depends(get_bus)]
 
 @cache
 def body_of(command: type[Command], *from_path: str) -> type[BaseModel]:
-    """The request body of a command whose remaining fields come from the path."""
+    """The request body of a command whose remaining fields come from the path.
+
+    A body that must name at least one field (EditIssue) says so with `minProperties: 1`, and
+    its optional fields are left out rather than sent as null, so the schema tells the truth.
+    """
+    partial = _refuses_an_empty_body(command, from_path)
     fields: dict[str, Any] = {
-        name: (field.annotation, field)
+        name: (_not_null(field.annotation) if partial else field.annotation, field)
         for name, field in command.model_fields.items()
         if name not in from_path
     }
+    extra = {"minProperties": 1} if partial else None
     return create_model(  # type: ignore[call-overload,no-any-return]
         f"{command.__name__}Body",
-        __config__=ConfigDict(extra="forbid"),
+        __config__=ConfigDict(extra="forbid", json_schema_extra=extra),
         __doc__=command.__doc__,
         **fields,
     )
+
+
+def _not_null(annotation: Any) -> Any:
+    """`X | None` -> `X`: the field may be left out, but not sent as null."""
+    if get_origin(annotation) in (Union, UnionType):
+        kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return kept[0] if len(kept) == 1 else annotation
+    return annotation
+
+
+def _refuses_an_empty_body(command: type[Command], from_path: tuple[str, ...]) -> bool:
+    """Whether a body with no fields fails the command's own rules (EditIssue needs one).
+
+    The schema then says `minProperties: 1`, so that it tells the truth about such bodies.
+    """
+    fields = command.model_fields
+    if any(f.is_required() for n, f in fields.items() if n not in from_path):
+        return False
+    if any(fields[name].annotation is not UUID for name in from_path):
+        return False
+    try:
+        command(**{name: UUID(int=0) for name in from_path})
+    except ValidationError:
+        return True
+    return False
 
 
 def answer(

@@ -10,7 +10,10 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from application import errors as app
 from domain.errors import BlankTextError, DomainRuleError
@@ -83,7 +86,9 @@ def _mapped(request: Request, error: Exception) -> JSONResponse:
 
 
 def _validation(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
+    # A pydantic ValidationError reaches here when a route builds a command from a valid body
+    # plus path values and a cross-field rule fails (e.g. EditIssue with nothing to change).
+    assert isinstance(error, RequestValidationError | ValidationError)
     details = error.errors()
     if any(d.get("type") == "json_invalid" for d in details):
         return problem(400, "Bad Request", "The body is not valid JSON.")
@@ -102,12 +107,20 @@ def _cursor(request: Request, error: Exception) -> JSONResponse:
 
 def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    return problem(
-        error.status_code,
-        _title(error.status_code),
-        str(error.detail),
-        headers=getattr(error, "headers", None),
-    )
+    headers = getattr(error, "headers", None)
+    if error.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return problem(error.status_code, _title(error.status_code), str(error.detail), headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method any route serves on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        route = context.original_route
+        if route.matches(request.scope)[0] != Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def _rate_limited(request: Request, error: Exception) -> JSONResponse:
@@ -143,6 +156,7 @@ def _title(status: int) -> str:
 
 def install_problem_handlers(app_: FastAPI) -> None:
     app_.add_exception_handler(RequestValidationError, _validation)
+    app_.add_exception_handler(ValidationError, _validation)
     app_.add_exception_handler(InvalidCursorError, _cursor)
     app_.add_exception_handler(HTTPException, _http)
     app_.add_exception_handler(RateLimitedError, _rate_limited)
