@@ -2,7 +2,7 @@
 
 Two SQLite stores are seeded through the product's own projector (`Projector.project`, the
 code the live path and replay run) from real aggregates: per issue one `Opened`, one task
-force `Formed` and 98 dialogue notes spread over two years, so 100 events an issue, 10 issues
+force `Formed` and 98 public dialogue notes over two years, so 100 events an issue, 10 issues
 against 1,000. No events are written to the log: the export reads only the views.
 
 Each export runs in a fresh process, so its peak RSS (`ru_maxrss`) is its own: the process
@@ -100,7 +100,7 @@ def seed(samverkan: Any, issues: int) -> None:
         )
         for k in range(EVENTS_PER_ISSUE - 2):
             day = start + timedelta(days=(n * 7 + k * 13) % 730)
-            issue.add_note("meeting", f"Möte i bygdegården ({k})", day, k % 5 != 0, by)
+            issue.add_note("meeting", f"Möte i bygdegården ({k})", day, True, by)
         pending = [*issue.collect_events(), *task_force.collect_events()]
         numbered = [(event, position + i + 1) for i, event in enumerate(pending)]
         created: dict[UUID, int] = {issue.id: position + 1, task_force.id: position + len(pending)}
