@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from application import commands as c
+from application.errors import ConflictError
 from application.handlers import COMMAND_HANDLERS
 from application.ports import CommandResult, UnitOfWork
 from domain.issue import Issue
@@ -98,6 +99,25 @@ def test_a_write_conflict_with_another_process_is_retried(
     assert result.version == 3
     texts = [e.text for e in events_of(first, issue)[1:]]
     assert texts == ["Från process två.", "Från process ett."]
+
+
+def test_conflicts_past_the_retry_budget_are_an_error_and_write_nothing(
+    two_services: tuple[Samverkan, Samverkan],
+) -> None:
+    first, second = two_services
+    issue = first.bus.dispatch(open_issue(), as_()).id
+    first.bus.retry_budget_seconds = 0.3
+    interloper = lambda: second.bus.dispatch(note(issue, "Från process två."), as_())  # noqa: E731
+
+    def always_beaten(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
+        return add_note(cmd, uow, lambda: in_another_thread(interloper))
+
+    first.bus.handlers = {**first.bus.handlers, c.AddNote: always_beaten}
+    with pytest.raises(ConflictError):
+        first.bus.dispatch(note(issue, "Från process ett."), as_())
+    texts = {e.text for e in events_of(second, issue)[1:]}
+    assert texts == {"Från process två."}
+    assert len(events_of(second, issue)) > 2  # it did retry, and lost every time
 
 
 def test_a_conflicting_split_leaves_no_orphan_child(

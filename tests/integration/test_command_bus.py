@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.application import AggregateNotFoundError
+from structlog.testing import capture_logs
 
 from application import commands as c
 from application.errors import (
@@ -163,6 +164,25 @@ def test_keys_are_per_user(samverkan: Samverkan, dispatch: Callable[..., Command
     assert len(stored(samverkan)) == 2
 
 
+def test_a_repeat_returns_the_first_result_even_after_later_changes(
+    samverkan: Samverkan, dispatch: Callable[..., CommandResult], issue: UUID
+) -> None:
+    first = dispatch(note(issue), as_(idempotency_key="samtal-1", expected_version=1))
+    dispatch(note(issue, "Ett senare samtal."))
+    again = dispatch(note(issue), as_(idempotency_key="samtal-1", expected_version=1))
+    assert again == first and first.version == 2
+    assert len(events_of(samverkan, issue)) == 3
+
+
+def test_concurrent_repeats_of_one_keyed_command_record_it_once(
+    samverkan: Samverkan, dispatch: Callable[..., CommandResult]
+) -> None:
+    results: list[CommandResult] = []
+    run_threads(lambda n: results.append(dispatch(open_issue(), as_(idempotency_key="k"))), 6)
+    assert len(results) == 6 and len(set(results)) == 1
+    assert len(stored(samverkan)) == 1
+
+
 # Expected version (If-Match)
 
 
@@ -179,6 +199,19 @@ def test_a_stale_expected_version_is_refused_and_writes_nothing(
 ) -> None:
     refused(samverkan, PreconditionFailedError, note(issue), as_(expected_version=expected))
     assert len(events_of(samverkan, issue)) == 1
+
+
+def test_a_foreign_record_is_not_found_whatever_version_is_expected(
+    samverkan: Samverkan, issue: UUID
+) -> None:
+    söderhamn = as_("lena.aberg", SÖDERHAMN, expected_version=7)
+    refused(samverkan, NotFoundError, note(issue), söderhamn)
+
+
+def test_a_split_checks_the_parents_version(samverkan: Samverkan, issue: UUID) -> None:
+    split = c.SplitIssue(issue_id=issue, title="Drivmedel i Falerum", description="Macken.")
+    refused(samverkan, PreconditionFailedError, split, as_(expected_version=2))
+    assert samverkan.bus.dispatch(split, as_(expected_version=1)).version == 1
 
 
 # Concurrency within one process
@@ -400,11 +433,57 @@ def test_an_issue_with_a_long_history_loads_correctly(
     assert cached.title == "Butiken i Falerum stänger i juni"
 
 
+def test_task_forces_and_outcomes_rebuild_from_their_snapshots(
+    samverkan: Samverkan, dispatch: Callable[..., CommandResult], issue: UUID
+) -> None:
+    task_force = dispatch(form_task_force(issue)).id
+    outcome = dispatch(record_outcome(issue, [])).id
+    for i in range(33):  # 1 + 33 + 16 = 50 events
+        member = dispatch(
+            c.AddMember(
+                task_force_id=task_force,
+                display_name=f"Medlem {i}",
+                organisation="Byalaget",
+                role="ledamot",
+            )
+        ).member_id
+        if i % 2:
+            dispatch(c.RemoveMember(task_force_id=task_force, member_id=member))
+    for i in range(50):
+        indicators = [{"name": "kunder per vecka", "value": f"{400 + i}.5", "unit": "st"}]
+        correct = c.CorrectOutcome(outcome_id=outcome, indicators=indicators, reason="Ny rapport.")
+        dispatch(correct, as_(f"granskare.{i % 2}"))
+    for record_id in (task_force, outcome):
+        (snapshot,) = samverkan.events.snapshots.get(record_id)
+        assert snapshot.originator_version == 50
+        full_replay = replay(events_of(samverkan, record_id))
+        from_snapshot = samverkan.events.repository.get(record_id, version=full_replay.version)
+        assert vars(from_snapshot) == vars(full_replay)
+    assert len(samverkan.events.repository.get(task_force).members) == 18
+
+
 def replay(events: list[Any]) -> Any:
     aggregate = None
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+# Logging
+
+
+def test_each_command_logs_one_line_with_its_outcome(
+    samverkan: Samverkan, dispatch: Callable[..., CommandResult], issue: UUID
+) -> None:
+    with capture_logs() as logs:
+        result = dispatch(note(issue), as_(command_id="cmd-1"))
+        with pytest.raises(NotFoundError):
+            dispatch(note(uuid4()), as_(command_id="cmd-2"))
+    ok, failed = (line for line in logs if line["event"] == "command")
+    assert ok["command"] == "AddNote" and ok["outcome"] == "ok"
+    assert (ok["record_id"], ok["version"], ok["command_id"]) == (str(issue), 2, "cmd-1")
+    assert result.version == 2 and ok["ms"] >= 0
+    assert (failed["outcome"], failed["command_id"]) == ("NotFoundError", "cmd-2")
 
 
 # Provenance
