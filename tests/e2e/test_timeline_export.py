@@ -215,6 +215,7 @@ def test_a_caseworker_never_sees_another_municipality(
         ({"format": "xml"}, "query.format"),
         ({"lang": "de"}, "query.lang"),
         ({"from": "2025-13-01"}, "query.from"),
+        ({"to": "0"}, "query.to"),
         ({"from": "2025-06-01", "to": "2025-05-01"}, "query.to"),
         ({"municipality": "561"}, "query.municipality"),
         ({"issue_id": "not-a-uuid"}, "query.issue_id"),

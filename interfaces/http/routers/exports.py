@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -9,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
+from pydantic import BeforeValidator
 
 from domain.values import Category
 from infrastructure.timeline import TimelineFilter, TimelineQueries
@@ -22,6 +24,16 @@ router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 Code = Annotated[
     str | None, Query(pattern=r"^[0-9]{4}$", description="Only this municipality (kommunkod).")
 ]
+
+
+def _iso_date(value: object) -> object:
+    """Only `YYYY-MM-DD`: lax parsing would read `0` as 1970-01-01."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("Use a date as YYYY-MM-DD.")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -70,8 +82,8 @@ def export_timeline(
     municipality: Code = None,
     issue_id: Annotated[UUID | None, Query(description="An issue and its sub-issues.")] = None,
     category: Annotated[Category | None, Query(description="The issue's category.")] = None,
-    date_from: Annotated[date | None, Query(alias="from", description="From this date.")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="To this date.")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from", description="From this day.")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to", description="To this day.")] = None,
     fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.JSON,
     lang: Language = Language.SV,
 ) -> StreamingResponse:
