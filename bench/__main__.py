@@ -46,7 +46,10 @@ def main(names: list[str]) -> int:
     for name in names or list(FIGURES):
         say(f"[{time.strftime('%H:%M:%S')}] {name} ...")
         started = time.monotonic()
-        found = FIGURES[name]()
+        try:
+            found = FIGURES[name]()
+        except Exception as error:  # one broken figure must not hide the others
+            found = [Figure(name, None, "?", False, notes=[f"failed: {error!r}"])]
         say(f"  done in {time.monotonic() - started:.0f} s")
         figures += found
         for figure in found:

@@ -64,7 +64,11 @@ def _raw_rate(samverkan: Samverkan) -> float:
 
 
 def _uuid(value: object) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, bytes | memoryview) and len(value) == 16:  # SQLite keeps raw bytes
+        return UUID(bytes=bytes(value))
+    return UUID(str(value))
 
 
 def _rebuild_rate(samverkan: Samverkan) -> float:
