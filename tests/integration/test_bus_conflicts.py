@@ -109,15 +109,17 @@ def test_conflicts_past_the_retry_budget_are_an_error_and_write_nothing(
     first.bus.retry_budget_seconds = 0.3
     interloper = lambda: second.bus.dispatch(note(issue, "Från process två."), as_())  # noqa: E731
 
+    attempts: list[int] = []
+
     def always_beaten(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
+        attempts.append(1)
         return add_note(cmd, uow, lambda: in_another_thread(interloper))
 
     first.bus.handlers = {**first.bus.handlers, c.AddNote: always_beaten}
     with pytest.raises(ConflictError):
         first.bus.dispatch(note(issue, "Från process ett."), as_())
-    texts = {e.text for e in events_of(second, issue)[1:]}
-    assert texts == {"Från process två."}
-    assert len(events_of(second, issue)) > 2  # it did retry, and lost every time
+    notes = [e.text for e in events_of(second, issue)[1:]]
+    assert notes == ["Från process två."] * len(attempts)  # every attempt lost; none half-won
 
 
 def test_a_conflicting_split_leaves_no_orphan_child(
