@@ -202,6 +202,7 @@ class TaskForce(CaseAggregate):
         A newcomer joins under their user id, in the outgoing lead's organisation and role.
         """
         self._require_active()
+        require_text(note, "A handover note")  # before the newcomer joins: refusals record nothing
         to_member = next((m for m, v in self.members.items() if v.get("user_id") == to_user), None)
         if to_member is None:
             lead = self.members[self.lead]

@@ -247,3 +247,13 @@ def test_overdue_is_derived_not_stored() -> None:
     task_force = a_task_force()
     assert not any("overdue" in name for name in vars(task_force))
     assert not any("overdue" in name for name in TaskForce.Formed.__annotations__)
+
+
+def test_a_staff_handover_without_a_note_adds_no_member() -> None:
+    task_force = a_task_force()
+    refuses(
+        task_force,
+        BlankTextError,
+        lambda: task_force.hand_over_lead_to_user("olle.ek", "  ", by()),
+    )
+    assert len(task_force.members) == 1
