@@ -339,7 +339,9 @@ class PlanDialogue(Command):
     locality: ShortText
     every_months: int = Field(ge=1, le=24, description="Months between planned dialogues.")
     partner: ShortText = Field(description="Who the dialogue is with, e.g. a village association.")
-    starts_on: date | None = Field(None, description="The first planned dialogue; default today.")
+    starts_on: date | None = Field(
+        None, strict=True, description="The first planned dialogue (YYYY-MM-DD); default today."
+    )
 
     @property
     def target(self) -> UUID | None:

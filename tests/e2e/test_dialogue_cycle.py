@@ -109,6 +109,7 @@ def test_bad_plans_are_422_and_readers_may_not_plan(
     assert plan(client, caseworker, every_months=0).status_code == 422
     assert plan(client, caseworker, every_months=25).status_code == 422
     assert plan(client, caseworker, partner=" ").status_code == 422
+    assert plan(client, caseworker, starts_on=0).status_code == 422
     assert plan(client, caseworker, municipality=ÅTVIDABERG).status_code == 422
     assert plan(client, auth("eva", "evaluator", ÅTVIDABERG)).status_code == 403
     assert plan(client, auth("aud", "auditor", "*")).status_code == 403
