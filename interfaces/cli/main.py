@@ -69,6 +69,9 @@ def serve(
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=8,
+        # A worker answers the supervisor's ping only once its imports let go of the GIL; on a
+        # busy machine uvicorn's 5 s default killed and restarted workers over and over.
+        timeout_worker_healthcheck=30,
     )
 
 

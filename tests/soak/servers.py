@@ -74,7 +74,11 @@ class Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_until_live(ready_within)
+        try:
+            self._wait_until_live(ready_within)
+        except BaseException:
+            self.stop()  # never leave a half-started server behind
+            raise
         return self
 
     def command(self) -> list[str]:
