@@ -25,6 +25,7 @@ from domain.errors import CrossRecordError, RecordNotOpenError
 from domain.issue import Issue
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan
+from infrastructure.queries import RecordQueries
 from infrastructure.replay import decoded_log
 
 ÅTVIDABERG, SÖDERHAMN = "0561", "2182"
@@ -94,6 +95,12 @@ def stored(samverkan: Samverkan) -> list[Any]:
 
 def events_of(samverkan: Samverkan, record_id: UUID) -> list[Any]:
     return list(samverkan.events.events.get(record_id))
+
+
+def view(samverkan: Samverkan, record_id: UUID, kind: str = "issue") -> dict[str, Any]:
+    """The record's read model, which is written in the command's own transaction."""
+    queries = RecordQueries(samverkan.events, samverkan.policy)
+    return queries.view(kind, Actor("anna.lind", Role.CASEWORKER, ÅTVIDABERG), record_id)
 
 
 def refused(
@@ -234,6 +241,7 @@ def test_concurrent_writers_on_one_issue_all_succeed(
     assert failures == []
     assert sorted(r.version for r in results) == list(range(2, 82))
     assert [e.originator_version for e in events_of(samverkan, issue)] == list(range(1, 82))
+    assert (view(samverkan, issue)["version"], len(view(samverkan, issue)["notes"])) == (81, 80)
 
 
 def run_threads(target: Callable[[int], None], count: int) -> None:
@@ -261,6 +269,8 @@ def test_a_split_saves_parent_and_child_together(
     parent = samverkan.events.repository.get(issue)
     assert parent.child_ids == [child.id]
     assert samverkan.events.repository.get(child.id).parent_id == issue
+    assert view(samverkan, issue)["child_ids"] == [str(child.id)]
+    assert view(samverkan, child.id)["parent_id"] == str(issue)
 
 
 def test_a_failing_split_writes_neither_record(
@@ -280,6 +290,9 @@ def test_a_failing_split_writes_neither_record(
     with pytest.raises(AggregateNotFoundError):
         samverkan.events.repository.get(children[0])
     assert samverkan.events.repository.get(issue).child_ids == []
+    assert (view(samverkan, issue)["version"], view(samverkan, issue)["child_ids"]) == (1, [])
+    with pytest.raises(NotFoundError):
+        view(samverkan, children[0])
 
 
 def test_a_split_of_a_closed_issue_writes_nothing(
