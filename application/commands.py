@@ -6,12 +6,21 @@ lists every failing field and the HTTP layer needs no rules of its own.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from domain.dialogue_plan import dialogue_plan_id
 from domain.staff import staff_member_id
@@ -21,7 +30,30 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, patte
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=r"\S")]
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 UserId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^\S+$")]
-FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=30, decimal_places=10)]
+DECIMAL_TEXT = r"^[+-]?[0-9]{1,20}(\.[0-9]{1,10})?$"
+DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _decimal_input(value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, str) and not re.match(DECIMAL_TEXT, value)):
+        raise ValueError("write a decimal number, such as 12.5")
+    return value
+
+
+def _date_input(value: Any) -> Any:
+    # pydantic would read a number as a Unix timestamp; the contract says dates are YYYY-MM-DD.
+    if not isinstance(value, date) and not (isinstance(value, str) and re.match(DATE_TEXT, value)):
+        raise ValueError("write a date as YYYY-MM-DD")
+    return value
+
+
+FiniteDecimal = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_input),
+    Field(allow_inf_nan=False),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_TEXT}]}),
+]
+Day = Annotated[date, BeforeValidator(_date_input)]
 
 
 class Command(BaseModel):
@@ -140,7 +172,7 @@ class AddNote(IssueCommand):
 
     kind: NoteKind
     text: LongText
-    occurred_on: date
+    occurred_on: Day
     public: bool = False
 
 
@@ -179,7 +211,7 @@ class FormTaskForce(Command):
     issue_id: UUID
     name: ShortText
     mandate: LongText
-    due_on: date
+    due_on: Day
     lead: Person
 
 
@@ -203,7 +235,7 @@ class HandOverLead(TaskForceCommand):
 class ExtendMandate(TaskForceCommand):
     """Move a task force's deadline later, with the reason."""
 
-    due_on: date
+    due_on: Day
     reason: LongText
 
 
@@ -241,7 +273,7 @@ class ProposeDecision(Command):
 class AdoptDecision(DecisionCommand):
     """Record that a proposed decision was adopted."""
 
-    decided_on: date
+    decided_on: Day
     reference: ShortText | None = None
 
 
@@ -273,7 +305,7 @@ class RecordOutcome(Command):
     decision_ids: list[UUID] = Field(max_length=100)
     summary: LongText
     indicators: list[Indicator] = Field(max_length=100)
-    observed_on: date
+    observed_on: Day
 
     @model_validator(mode="after")
     def _unique_names(self) -> RecordOutcome:
@@ -339,7 +371,7 @@ class PlanDialogue(Command):
     locality: ShortText
     every_months: int = Field(ge=1, le=24, description="Months between planned dialogues.")
     partner: ShortText = Field(description="Who the dialogue is with, e.g. a village association.")
-    starts_on: date | None = Field(
+    starts_on: Day | None = Field(
         None, strict=True, description="The first planned dialogue (YYYY-MM-DD); default today."
     )
 
