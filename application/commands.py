@@ -372,7 +372,7 @@ class PlanDialogue(Command):
     every_months: int = Field(ge=1, le=24, description="Months between planned dialogues.")
     partner: ShortText = Field(description="Who the dialogue is with, e.g. a village association.")
     starts_on: Day | None = Field(
-        None, strict=True, description="The first planned dialogue (YYYY-MM-DD); default today."
+        None, description="The first planned dialogue (YYYY-MM-DD); default today."
     )
 
     @property
