@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
 from domain.errors import (
+    DomainRuleError,
     DuplicateIndicatorError,
     FourEyesError,
     FutureDateError,
@@ -129,6 +130,8 @@ class Outcome(CaseAggregate):
         if indicators is not None:
             _require_unique_names(indicators)
             changes["indicators"] = indicators
+        if not changes:
+            raise DomainRuleError("A correction must change the summary or the indicators.")
         self._record(self.Corrected, by, changes=changes, reason=require_text(reason, "The reason"))
 
     def retract(self, reason: str, by: Provenance) -> None:

@@ -57,6 +57,7 @@ class OutcomeLifecycle(AggregateLifecycle):
             self.status != OutcomeStatus.RETRACTED
             and (summary is None or not blank(summary))
             and (indicators is None or unique(indicators))
+            and (summary is not None or indicators is not None)
             and not blank(reason)
         )
         if self.attempt(

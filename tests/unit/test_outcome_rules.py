@@ -10,6 +10,7 @@ import pytest
 
 from domain.errors import (
     BlankTextError,
+    DomainRuleError,
     DuplicateIndicatorError,
     FourEyesError,
     FutureDateError,
@@ -163,6 +164,11 @@ def test_a_correction_needs_a_reason() -> None:
         BlankTextError,
         lambda: outcome.correct("Ny text.", None, " ", by(CORRECTOR)),
     )
+
+
+def test_a_correction_must_change_something() -> None:
+    outcome = an_outcome()
+    refuses(outcome, DomainRuleError, lambda: outcome.correct(None, None, "Fel.", by(CORRECTOR)))
 
 
 def test_a_correction_cannot_blank_the_summary() -> None:
