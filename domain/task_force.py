@@ -54,8 +54,11 @@ class TaskForce(CaseAggregate):
         from_member_id: str
         to_member_id: str
         note: str
+        joining: dict[str, str] | None = None  # a staff handover to someone not yet a member
 
         def apply(self, task_force: TaskForce) -> None:
+            if self.joining is not None:
+                task_force.members[self.to_member_id] = self.joining
             task_force.lead = self.to_member_id
 
     class MandateExtended(CaseAggregate.Event):
@@ -201,13 +204,26 @@ class TaskForce(CaseAggregate):
 
         A newcomer joins under their user id, in the outgoing lead's organisation and role.
         """
-        self._require_active()
-        require_text(note, "A handover note")  # before the newcomer joins: refusals record nothing
         to_member = next((m for m, v in self.members.items() if v.get("user_id") == to_user), None)
-        if to_member is None:
-            lead = self.members[self.lead]
-            to_member = self.add_member(to_user, lead["organisation"], lead["role"], by, to_user)
-        self.hand_over_lead(to_member, note, by)
+        if to_member is not None:
+            self.hand_over_lead(to_member, note, by)
+            return
+        self._require_active()
+        lead = self.members[self.lead]
+        joining = {
+            "display_name": to_user,
+            "organisation": lead["organisation"],
+            "role": lead["role"],
+            "user_id": to_user,
+        }
+        self._record(  # one event: the newcomer joins and takes the lead together
+            self.LeadHandedOver,
+            by,
+            from_member_id=self.lead,
+            to_member_id=str(uuid4()),
+            note=require_text(note, "A handover note"),
+            joining=joining,
+        )
 
     @property
     def is_active(self) -> bool:

@@ -100,11 +100,14 @@ def test_an_issue_handover_keeps_unit_and_role_and_carries_the_note() -> None:
     assert event.note == "Byalagets ordförande heter Per."
 
 
-def test_a_lead_handover_to_a_newcomer_adds_them_first() -> None:
+def test_a_lead_handover_to_a_newcomer_lets_them_join_in_the_same_single_event() -> None:
     task_force = task_force_led_by("karin.berg")
+    version = task_force.version
     task_force.hand_over_lead_to_user("olle.ek", "Mötesanteckningar i diariet.", BY)
     events = task_force.collect_events()
-    assert [type(e).__name__ for e in events[-2:]] == ["MemberAdded", "LeadHandedOver"]
+    assert task_force.version == version + 1  # one command, one event on the aggregate
+    assert type(events[-1]).__name__ == "LeadHandedOver"
+    assert events[-1].joining["user_id"] == "olle.ek"
     assert task_force.lead_user == "olle.ek"
     assert task_force.members[task_force.lead]["organisation"] == "Åtvidabergs kommun"
 
