@@ -238,6 +238,14 @@ def due_row(task_force: TaskForce, position: int) -> dict[str, Any]:
     }
 
 
+def record_rows(aggregate: CaseAggregate, position: int) -> dict[str, dict[str, Any]]:
+    """The rows a record adds when first written, at `position`: as `write_record` inserts."""
+    rows = {RECORD_TYPES[type(aggregate)]: {"position": position, **record_row(aggregate)}}
+    if isinstance(aggregate, TaskForce):
+        rows["timeline"] = due_row(aggregate, position)
+    return rows
+
+
 def business_date(event: Any) -> date:
     for name in ("decided_on", "observed_on", "occurred_on"):
         value = getattr(event, name, None)

@@ -1,70 +1,214 @@
-"""Rebuilding read models from the log, with the same projection code as the live path."""
+"""Rebuilding read models from the log, with the same projection code as the live path.
+
+Replay reads the log a page at a time with one plain SELECT, decodes each event once, and
+writes the rows that `projections` builds in large batches straight through the database
+driver. The values bound are the ones SQLAlchemy would bind for the same rows (each column's
+own bind processor runs once per value), so the rebuilt tables equal what the live path wrote.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import MetaData, Table, insert, select
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import Boolean, Connection, Date, MetaData, Table, insert, select, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import TextClause
 
 from domain.base import CaseAggregate
 from infrastructure.event_store import EventStore
-from infrastructure.projections import Projector, event_rows
+from infrastructure.projections import Projector, event_rows, record_rows
 from infrastructure.read_models import REBUILT_FROM_LOG, VIEWS, define_views
 
-PAGE = 1000
+PAGE = 5000
 Progress = Callable[[int], None]
+Rows = dict[str, list[dict[str, Any]]]
 
 
 def decoded_log(events: EventStore, after: int = 0) -> Iterator[tuple[Any, int]]:
     """Every event in the log after `after`, decoded, with its position, in position order."""
+    for page in _decoded_pages(events, after):
+        yield from page
+
+
+def _decoded_pages(events: EventStore, after: int) -> Iterator[list[tuple[Any, int]]]:
+    to_domain_event = events.mapper.to_domain_event
     while True:
-        page = events.recorder.select_notifications(after, PAGE, inclusive_of_start=False)
-        for notification in page:
-            yield events.mapper.to_domain_event(notification), notification.id
-        if len(page) < PAGE:
+        rows = _log_page(events, after)
+        yield [
+            (to_domain_event(StoredEvent(_uuid(row[1]), row[2], row[3], row[4])), row[0])
+            for row in rows
+        ]
+        if len(rows) < PAGE:
             return
-        after = page[-1].id
+        after = rows[-1][0]
+
+
+def _log_page(events: EventStore, after: int) -> list[Any]:
+    """One page of raw log rows; inside the caller's transaction when there is one."""
+    with events.datastore.transaction(commit=False) as session:
+        query = _page_query(events.recorder.events_table_name)  # type: ignore[attr-defined]
+        return list(session.execute(query, {"after": after, "limit": PAGE}).all())
+
+
+@cache
+def _page_query(table: str) -> TextClause:
+    # Untyped columns: the driver's values as they are, without an ORM object per row.
+    return text(
+        f"SELECT id, originator_id, originator_version, topic, state FROM {table}"
+        " WHERE id > :after ORDER BY id LIMIT :limit"
+    )
+
+
+def _uuid(value: Any) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, bytes):  # SQLite keeps the id's 16 raw bytes
+        return UUID(bytes=value)
+    return UUID(str(value))
 
 
 def rebuild(
     events: EventStore, views: Mapping[str, Table], progress: Progress | None = None
 ) -> int:
     """Replay the whole log into `views`, which must be empty. Returns the number of events."""
-    projector = Projector(views)
     aggregates: dict[UUID, CaseAggregate] = {}
     created: dict[UUID, int] = {}
-    batch: list[dict[str, dict[str, Any]]] = []
     last = count = 0
-    with events.transaction() as session:
-        for event, position in decoded_log(events):
-            aggregate = event.mutate(aggregates.get(event.originator_id))
-            aggregates[event.originator_id] = aggregate
-            if event.originator_version == 1:
-                created[event.originator_id] = position
-            # Log rows see the aggregate as it was right after the event, as the live path did.
-            batch.append(event_rows(event, position, aggregate))
-            last = position
-            count += 1
-            if len(batch) == PAGE:
-                projector.write_event_rows(session, batch)
+    with _collector_paused(), events.transaction() as session:
+        writer = BulkWriter(session.connection(), views)
+        for page in _decoded_pages(events, 0):
+            rows: Rows = {}
+            for event, position in page:
+                aggregate = event.mutate(aggregates.get(event.originator_id))
+                aggregates[event.originator_id] = aggregate
+                if event.originator_version == 1:
+                    created[event.originator_id] = position
+                # Log rows see the aggregate as it was right after the event, as the live path did.
+                _add(rows, event_rows(event, position, aggregate))
+            writer.write(rows)
+            if page:
+                last = page[-1][1]
+                count += len(page)
                 if progress:
-                    progress(len(batch))
-                batch = []
-        projector.write_event_rows(session, batch)
-        if progress and batch:
-            progress(len(batch))
+                    progress(len(page))
         # Record rows are written once, from each aggregate's final state.
+        records: Rows = {}
         for aggregate in aggregates.values():
-            projector.write_record(session, aggregate, created[aggregate.id])
-        projector.track(session, last)
+            _add(records, record_rows(aggregate, created[aggregate.id]))
+        writer.write(records)
+        Projector(views).track(session, last)
     return count
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while replay builds up aggregates and rows.
+
+    Nearly every object replay makes stays alive until the end, so each collection only
+    rescans them; on a 5,000-event log that was about a third of the rebuild's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _add(rows: Rows, more: Mapping[str, dict[str, Any]]) -> None:
+    for name, row in more.items():
+        table_rows = rows.get(name)
+        if table_rows is None:
+            rows[name] = [row]
+        else:
+            table_rows.append(row)
+
+
+class BulkWriter:
+    """Inserts many rows per table with one driver `executemany`, bound as SQLAlchemy binds.
+
+    SQLAlchemy's own executemany spends most of its time per row and per column; here each
+    table's statement is compiled once, rows become tuples in one C call, and only the columns
+    whose type converts values (dates and instants on SQLite, JSON) go through their processor.
+    """
+
+    def __init__(self, connection: Connection, views: Mapping[str, Table]) -> None:
+        self.connection = connection
+        self.views = views
+        self.inserts: dict[str, _TableInsert] = {}
+
+    def write(self, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        for name, table_rows in rows.items():
+            if not table_rows:
+                continue
+            statement = self.inserts.get(name)
+            if statement is None:
+                statement = _TableInsert(self.views[name], self.connection.dialect)
+                self.inserts[name] = statement
+            self.connection.exec_driver_sql(statement.sql, statement.parameters(table_rows))
+
+
+class _TableInsert:
+    """One table's INSERT of every column, compiled for the dialect, and its bind processors."""
+
+    def __init__(self, table: Table, dialect: Dialect) -> None:
+        compiled = insert(table).compile(dialect=dialect)
+        names = [c.key for c in table.columns]
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        if self.positional:  # the statement's own parameter order
+            names = [str(name) for name in compiled.positiontup or ()]
+        self.names = names
+        self.values = itemgetter(*names)
+        self.processors: list[tuple[int, Callable[[Sequence[Any]], list[Any]]]] = []
+        for i, name in enumerate(names):
+            type_ = table.c[name].type
+            processor = type_.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self.processors.append((i, _column_processor(type_, processor)))
+
+    def parameters(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
+        bound = list(map(self.values, rows))
+        if self.processors:  # column by column: one C-level map per processed column
+            columns: list[Sequence[Any]] = list(zip(*bound, strict=True))
+            for i, process in self.processors:
+                columns[i] = process(columns[i])
+            bound = list(zip(*columns, strict=True))
+        if self.positional:
+            return bound
+        names = self.names
+        return [dict(zip(names, values, strict=True)) for values in bound]
+
+
+def _column_processor(
+    type_: Any, processor: Callable[[Any], Any]
+) -> Callable[[Sequence[Any]], list[Any]]:
+    """`processor` over a whole column; for booleans and dates, once per distinct value.
+
+    Equal booleans and equal dates always bind alike, and a log holds few distinct ones.
+    """
+    if not isinstance(type_, Boolean | Date):
+        return lambda column: list(map(processor, column))
+
+    def each_distinct(column: Sequence[Any]) -> list[Any]:
+        bound = {value: processor(value) for value in set(column)}
+        return list(map(bound.__getitem__, column))
+
+    return each_distinct
 
 
 def ensure_views(events: EventStore, fingerprint: str, progress: Progress | None = None) -> bool:
     """Create the views; rebuild them from the log if their definition changed (then True)."""
     engine = events.datastore.engine
+    assert engine is not None
     VIEWS["tracking"].metadata.create_all(engine, checkfirst=True)
     tracking = VIEWS["tracking"]
     with events.transaction() as session:
@@ -86,6 +230,7 @@ def fresh_views(events: EventStore, suffix: str = "_replay") -> dict[str, Table]
     """An empty parallel set of view tables, for `replay --check`."""
     views = define_views(MetaData(), suffix)
     engine = events.datastore.engine
+    assert engine is not None
     for table in views.values():
         table.drop(engine, checkfirst=True)
         table.create(engine)
