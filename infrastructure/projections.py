@@ -156,10 +156,10 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
     return row
 
 
-def note_row(event: Issue.NoteAdded, position: int) -> dict[str, Any]:
+def note_row(event: Issue.NoteAdded, position: int, issue_id: str) -> dict[str, Any]:
     return {
         "position": position,
-        "issue_id": str(event.originator_id),
+        "issue_id": issue_id,
         "version": event.originator_version,
         "kind": event.kind,
         "text": event.text,
@@ -170,10 +170,12 @@ def note_row(event: Issue.NoteAdded, position: int) -> dict[str, Any]:
     }
 
 
-def progress_row(event: TaskForce.ProgressReported, position: int) -> dict[str, Any]:
+def progress_row(
+    event: TaskForce.ProgressReported, position: int, task_force_id: str
+) -> dict[str, Any]:
     return {
         "position": position,
-        "task_force_id": str(event.originator_id),
+        "task_force_id": task_force_id,
         "version": event.originator_version,
         "text": event.text,
         "recorded_by": event.actor["user_id"],
@@ -181,42 +183,62 @@ def progress_row(event: TaskForce.ProgressReported, position: int) -> dict[str, 
     }
 
 
-def log_row(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, Any]:
+class _Record:
+    """What every log row of one event says about its record, each string made once."""
+
+    __slots__ = ("id", "issue_id", "municipality", "type")
+
+    def __init__(self, aggregate: CaseAggregate) -> None:
+        self.id = str(aggregate.id)
+        self.type = RECORD_TYPES[type(aggregate)]
+        self.municipality = aggregate.municipality
+        issue = issue_of(aggregate)
+        self.issue_id = None if issue is None else self.id if issue == aggregate.id else str(issue)
+
+
+def log_row(event: Any, position: int, record: _Record) -> dict[str, Any]:
+    actor = event.actor
     return {
         "position": position,
-        "record_id": str(event.originator_id),
-        "record_type": RECORD_TYPES[type(aggregate)],
+        "record_id": record.id,
+        "record_type": record.type,
         "version": event.originator_version,
         "type": event_type(event),
-        "municipality": aggregate.municipality,
-        "issue_id": str(issue_of(aggregate) or ""),  # "" for records outside any issue
-        "actor_user": event.actor["user_id"],
-        "actor_role": event.actor["role"],
+        "municipality": record.municipality,
+        "issue_id": record.issue_id or "",  # "" for records outside any issue
+        "actor_user": actor["user_id"],
+        "actor_role": actor["role"],
         "occurred_at": event.timestamp,
     }
 
 
-def timeline_row(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, Any]:
+def timeline_row(
+    event: Any, position: int, aggregate: CaseAggregate, record: _Record
+) -> dict[str, Any]:
     subject = None
-    if isinstance(event, TaskForce.MemberAdded | TaskForce.MemberRemoved):
+    if isinstance(event, _MEMBER_EVENTS):
         subject = event.member_id
     elif isinstance(event, TaskForce.LeadHandedOver):
         subject = event.to_member_id
+    actor = event.actor
     return {
         "entry_key": str(position),
         "date": business_date(event),
         "kind": TIMELINE_KINDS[event_type(event)],
-        "municipality": aggregate.municipality,
-        "issue_id": str(issue_of(aggregate)),
-        "record_type": RECORD_TYPES[type(aggregate)],
-        "record_id": str(aggregate.id),
+        "municipality": record.municipality,
+        "issue_id": str(record.issue_id),
+        "record_type": record.type,
+        "record_id": record.id,
         "title": title_of(aggregate),
-        "actor_role": event.actor["role"],
-        "actor_user": event.actor["user_id"],
+        "actor_role": actor["role"],
+        "actor_user": actor["user_id"],
         "subject": subject,
         "public": getattr(event, "public", True),
         "position": position,
     }
+
+
+_MEMBER_EVENTS = (TaskForce.MemberAdded, TaskForce.MemberRemoved)
 
 
 def due_row(task_force: TaskForce, position: int) -> dict[str, Any]:
@@ -256,15 +278,16 @@ def business_date(event: Any) -> date:
 
 def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, dict[str, Any]]:
     """The log rows one event adds, given its aggregate as it stands right after the event."""
-    rows = {"log": log_row(event, position, aggregate)}
+    record = _Record(aggregate)
+    rows = {"log": log_row(event, position, record)}
     # Staff records and dialogue plans are left out of the timeline by design: the contract's
     # kinds do not name them, and a handover shows there through each moved record's event.
     if event_type(event) in TIMELINE_KINDS:
-        rows["timeline"] = timeline_row(event, position, aggregate)
+        rows["timeline"] = timeline_row(event, position, aggregate, record)
     if isinstance(event, Issue.NoteAdded):
-        rows["note"] = note_row(event, position)
+        rows["note"] = note_row(event, position, record.id)
     elif isinstance(event, TaskForce.ProgressReported):
-        rows["progress"] = progress_row(event, position)
+        rows["progress"] = progress_row(event, position, record.id)
     return rows
 
 

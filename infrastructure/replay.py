@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -173,7 +174,7 @@ class _TableInsert:
             type_ = table.c[name].type
             processor = type_.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                self.processors.append((i, _column_processor(type_, processor)))
+                self.processors.append((i, _column_processor(type_, processor, dialect)))
 
     def parameters(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
         bound = list(map(self.values, rows))
@@ -189,20 +190,50 @@ class _TableInsert:
 
 
 def _column_processor(
-    type_: Any, processor: Callable[[Any], Any]
+    type_: Any, processor: Callable[[Any], Any], dialect: Dialect
 ) -> Callable[[Sequence[Any]], list[Any]]:
     """`processor` over a whole column; for booleans and dates, once per distinct value.
 
     Equal booleans and equal dates always bind alike, and a log holds few distinct ones.
     """
-    if not isinstance(type_, Boolean | Date):
-        return lambda column: list(map(processor, column))
+    if isinstance(type_, Boolean | Date):
 
-    def each_distinct(column: Sequence[Any]) -> list[Any]:
-        bound = {value: processor(value) for value in set(column)}
-        return list(map(bound.__getitem__, column))
+        def each_distinct(column: Sequence[Any]) -> list[Any]:
+            bound = {value: processor(value) for value in set(column)}
+            return list(map(bound.__getitem__, column))
 
-    return each_distinct
+        return each_distinct
+    if dialect.name == "sqlite" and _is_sqlite_instant_text(processor):
+        return lambda column: [
+            _SQLITE_INSTANT % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+            if v.__class__ is datetime
+            else processor(v)
+            for v in column
+        ]
+    return lambda column: list(map(processor, column))
+
+
+_PROBES = (
+    datetime(2025, 3, 4, 5, 6, 7, 89, tzinfo=UTC),
+    datetime(2025, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=1))),
+    datetime(1, 1, 1),
+)
+
+
+_SQLITE_INSTANT = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
+
+
+def _is_sqlite_instant_text(processor: Callable[[Any], Any]) -> bool:
+    """Whether `processor` writes instants as SQLite's default DATETIME text, which a tuple
+    %-format makes twice as fast as its dict one. Tried on probes: another format keeps its own."""
+    try:
+        return all(
+            processor(p)
+            == _SQLITE_INSTANT % (p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond)
+            for p in _PROBES
+        )
+    except (TypeError, ValueError):
+        return False
 
 
 def ensure_views(events: EventStore, fingerprint: str, progress: Progress | None = None) -> bool:
