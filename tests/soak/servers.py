@@ -7,6 +7,7 @@ URL), so tokens it issues are verified by the server, and it can read the store 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -30,8 +31,11 @@ PORTS = range(18600, 18700)  # this suite's own range
 
 
 def free_port() -> int:
-    """A port in our range that nothing listens on now."""
-    for port in PORTS:
+    """A port in our range that nothing listens on now.
+
+    Random order, so that two test sessions on one machine rarely probe the same port at once.
+    """
+    for port in random.sample(PORTS, len(PORTS)):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -92,7 +96,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"The server exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/health/live", timeout=1).status_code == 200:
+                live = httpx.get(f"{self.url}/health/live", timeout=1).status_code == 200
+                if live and self.process.poll() is None:  # ours, not another session's server
                     return
             except httpx.TransportError:
                 pass
