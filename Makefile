@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 UV_VERSION := 0.13.9
+# make bench drops and recreates the public schema of this database (created if missing).
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/samverkan_bench
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
 .PHONY: install run test lint unit integration e2e soak bench format clean
@@ -45,7 +47,7 @@ soak: install
 	$(BIN)/pytest tests/soak -m soak
 
 bench: install
-	$(BIN)/python -m bench
+	SAMVERKAN_BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench
 
 format: install
 	$(BIN)/ruff format .

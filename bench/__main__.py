@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import history, http, lists, replay, store
+from bench import history, http, lists, replay, store, streaming_export
 from bench.common import POSTGRES_URL, ROUNDS, Figure, say
 from bench.machine import describe
 
@@ -22,10 +22,6 @@ FIGURES: dict[str, Callable[[], list[Figure]]] = {
 
 
 def _streaming_export() -> Figure:
-    try:
-        from bench import streaming_export  # written alongside; optional until it lands
-    except ImportError:
-        return Figure("streaming export", None, "<= 1.3", None, notes=["not available yet"])
     result = streaming_export.measure()
     ratio = result.get("ratio")
     met = None if ratio is None else ratio <= 1.3

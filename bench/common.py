@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg import sql
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SCRATCH = Path(
@@ -90,9 +92,18 @@ def scratch_dir(name: str) -> Iterator[Path]:
 
 
 def reset_postgres(url: str) -> None:
+    _create_database_if_missing(plain_postgres(url))
     with psycopg.connect(plain_postgres(url), autocommit=True) as connection:
         connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
         connection.execute("CREATE SCHEMA public")
+
+
+def _create_database_if_missing(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def plain_postgres(url: str) -> str:
