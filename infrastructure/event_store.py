@@ -25,9 +25,11 @@ from domain.decision import Decision
 from domain.issue import Issue
 from domain.outcome import Outcome
 from domain.task_force import TaskForce
+from infrastructure.group_commit import once_per_transaction
 from infrastructure.integrity import chain_metadata, extend_chain
 
 SNAPSHOT_INTERVAL = 50  # a command never replays more than this many events
+LOCKED = "samverkan.events_locked"
 
 
 class DateAsISO(Transcoding):
@@ -54,9 +56,14 @@ class ChainedRecorder(SQLAlchemyApplicationRecorder):
     def _insert_stored_events(self, session: Session, stored_events: Any, **kwargs: Any) -> Any:
         if not stored_events:
             return []
-        self._lock_table(session)  # PostgreSQL: commit order equals id order for log readers
+        # A group commit's members share one transaction: the table lock (PostgreSQL: commit
+        # order equals id order for log readers) and the NOTIFY are needed once in it.
+        first_insert = once_per_transaction(session, LOCKED)
+        if first_insert:
+            self._lock_table(session)
         ids = self._insert_returning_ids(session, stored_events)
-        self._notify_channel(session)
+        if first_insert:
+            self._notify_channel(session)
         records = [
             _Inserted(id, e.originator_id, e.originator_version, e.topic, e.state)
             for id, e in zip(ids, stored_events, strict=True)

@@ -18,6 +18,9 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
+from infrastructure.group_commit import Deferred, deferred_writes
+
+CHAIN_TIP = "chain_tip"
 GENESIS = b"\0" * 32
 
 chain_metadata = MetaData()
@@ -62,8 +65,11 @@ def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
     """
     if not records:  # a save with no new events leaves the chain as it is
         return
-    head = session.execute(READ_HEAD).first()
-    previous = head.hash if head else GENESIS
+    deferred = deferred_writes(session)
+    tip = deferred.get(CHAIN_TIP) if deferred is not None else None
+    if not isinstance(tip, ChainTip):
+        tip = ChainTip.read(session, key)
+    previous = tip.hash
     links = []
     for record in sorted(records, key=lambda r: r.id):
         previous = link_hash(
@@ -76,12 +82,37 @@ def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
         )
         links.append({"position": record.id, "hash": previous})
     session.execute(chain_link.insert(), links)
-    last = links[-1]["position"]
-    values = {"position": last, "hash": previous, "signature": sign_head(key, last, previous)}
-    if head is None:
-        session.execute(chain_head.insert(), {"id": 1, **values})
-    else:
-        session.execute(MOVE_HEAD, values)  # built once: a per-save build was costly
+    tip.position, tip.hash = links[-1]["position"], previous
+    if deferred is None:
+        tip.write(session)
+    else:  # a group commit reads the head once and moves it once, just before its COMMIT
+        deferred[CHAIN_TIP] = tip
+
+
+class ChainTip(Deferred):
+    """The chain's newest link, and whether the signed head row exists yet."""
+
+    def __init__(self, key: bytes, position: int, hash: bytes, stored: bool) -> None:
+        self.key, self.position, self.hash, self.stored = key, position, hash, stored
+
+    @classmethod
+    def read(cls, session: Session, key: bytes) -> ChainTip:
+        head = session.execute(READ_HEAD).first()
+        if head is None:
+            return cls(key, 0, GENESIS, stored=False)
+        return cls(key, head.position, bytes(head.hash), stored=True)
+
+    def write(self, session: Session) -> None:
+        values = {
+            "position": self.position,
+            "hash": self.hash,
+            "signature": sign_head(self.key, self.position, self.hash),
+        }
+        if self.stored:
+            session.execute(MOVE_HEAD, values)  # built once: a per-save build was costly
+        else:
+            session.execute(chain_head.insert(), {"id": 1, **values})
+            self.stored = True
 
 
 @dataclass(frozen=True)

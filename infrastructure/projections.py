@@ -24,6 +24,7 @@ from domain.issue import Issue
 from domain.outcome import Outcome
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
+from infrastructure.group_commit import Deferred, deferred_writes
 from infrastructure.read_models import VIEWS
 
 RECORD_TYPES: dict[type[CaseAggregate], str] = {
@@ -345,8 +346,22 @@ class Projector:
             session.execute(insert(timeline).values(due_row(aggregate, first)))
 
     def track(self, session: Session, position: int) -> None:
-        tracking = self.views["tracking"]
-        session.execute(_track_views(tracking), {"position": position})
+        tracking = TrackedPosition(self.views["tracking"], position)
+        deferred = deferred_writes(session)
+        if deferred is None:
+            tracking.write(session)
+        else:  # a group commit moves the tracking row once, just before its COMMIT
+            deferred[f"tracking:{tracking.table.name}"] = tracking
+
+
+class TrackedPosition(Deferred):
+    """The last position the views hold."""
+
+    def __init__(self, table: Table, position: int) -> None:
+        self.table, self.position = table, position
+
+    def write(self, session: Session) -> None:
+        session.execute(_track_views(self.table), {"position": self.position})
 
 
 @cache

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 import eventsourcing.persistence as es
 import sqlalchemy.exc as sa
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
 from infrastructure.event_store import EventStore
+from infrastructure.group_commit import Batch, GroupCommitter, Member, in_a_transaction
 from infrastructure.insights import holdings_of
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
@@ -43,8 +44,11 @@ class SqlUnitOfWork:
         target: UUID | None,
         projector: Projector,
         policy: AccessPolicy,
+        batch: tuple[Batch, Member] | None = None,
     ) -> None:
         self.session = session
+        self.batch: Batch | None = batch[0] if batch else None
+        self.member = batch[1] if batch else Member()
         self.events = events
         self.context = context
         self.target = target
@@ -55,7 +59,7 @@ class SqlUnitOfWork:
 
     def get(self, record_id: UUID, kind: type[A]) -> A:
         try:
-            aggregate = self.events.repository.get(record_id)
+            aggregate = self._load(record_id)
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, kind) or not self.policy.can_see(
@@ -69,7 +73,21 @@ class SqlUnitOfWork:
             )
         return aggregate
 
+    def _load(self, record_id: UUID) -> Any:
+        repository = self.events.repository
+        if self.batch is not None and record_id in self.batch.written_ids:
+            # Written earlier in this uncommitted batch: rebuilt from the batch's session, and
+            # kept out of the aggregate cache, which must never hold state that may roll back.
+            projector: Any = project_aggregate
+            return repository._reconstruct_aggregate(record_id, None, projector)
+        return repository.get(record_id)
+
+    def _writing(self, *record_ids: UUID) -> None:
+        if self.batch is not None:
+            self.batch.writing(self.member, record_ids)
+
     def save(self, *aggregates: CaseAggregate) -> CommandResult:
+        self._writing(*(a.id for a in aggregates))
         recordings = self.events.save(*aggregates)
         events = [(r.domain_event, r.notification.id) for r in recordings]
         created = {e.originator_id: p for e, p in events if e.originator_version == 1}
@@ -95,6 +113,7 @@ class SqlUnitOfWork:
         return Remembered(row.fingerprint, result)
 
     def remember(self, idempotency_key: str, fingerprint: str, result: CommandResult) -> None:
+        self._writing()
         self.session.execute(
             insert(VIEWS["idempotency"]).values(
                 user_id=self.context.actor.user_id,
@@ -120,30 +139,59 @@ class SqlStore:
         self.events = events
         self.projector = projector or Projector()
         self.policy = policy or AccessPolicy()
+        self.committer = GroupCommitter(events.datastore, translate=meaning_of)
 
     @contextmanager
     def unit_of_work(self, context: CommandContext, target: UUID | None) -> Iterator[SqlUnitOfWork]:
-        with translated_store_errors(), self.events.transaction() as session:
-            yield SqlUnitOfWork(session, self.events, context, target, self.projector, self.policy)
+        """A unit of work in a group commit; nested in the caller's transaction if it has one."""
+        with translated_store_errors():
+            if in_a_transaction():
+                with self.events.transaction() as session:
+                    yield self._unit(session, context, target)
+                return
+            with self.committer.member() as (batch, member):
+                yield self._unit(batch.session, context, target, (batch, member))
+
+    def _unit(
+        self,
+        session: Session,
+        context: CommandContext,
+        target: UUID | None,
+        batch: tuple[Batch, Member] | None = None,
+    ) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            session, self.events, context, target, self.projector, self.policy, batch
+        )
+
+
+def meaning_of(error: BaseException) -> BaseException | None:
+    """What a database error means to a command; None for anything else."""
+    if isinstance(error, sa.IntegrityError | es.IntegrityError):
+        return WriteConflictError("Another writer got there first.")
+    if isinstance(
+        error,
+        sa.OperationalError
+        | sa.InterfaceError
+        | es.OperationalError
+        | es.InterfaceError
+        | sa.DBAPIError
+        | es.DatabaseError,
+    ):
+        if _sqlstate(error) in RETRYABLE_SQLSTATES:
+            return WriteConflictError("The record is locked by another writer.")
+        return StoreUnavailableError("The database cannot be reached.")
+    return None
 
 
 @contextmanager
 def translated_store_errors() -> Iterator[None]:
     try:
         yield
-    except (sa.IntegrityError, es.IntegrityError) as error:
-        raise WriteConflictError("Another writer got there first.") from error
-    except (
-        sa.OperationalError,
-        sa.InterfaceError,
-        es.OperationalError,
-        es.InterfaceError,
-        sa.DBAPIError,
-        es.DatabaseError,
-    ) as error:
-        if _sqlstate(error) in RETRYABLE_SQLSTATES:
-            raise WriteConflictError("The record is locked by another writer.") from error
-        raise StoreUnavailableError("The database cannot be reached.") from error
+    except Exception as error:
+        meaning = meaning_of(error)
+        if meaning is None:
+            raise
+        raise meaning from error
 
 
 def _sqlstate(error: BaseException) -> str | None:

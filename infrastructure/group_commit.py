@@ -1,0 +1,202 @@
+"""Group commit: concurrent commands share one transaction and one durable COMMIT.
+
+One flush to disk per command caps throughput at the disk's flush rate. Commands already run
+one at a time against the store (SQLite's write lock; PostgreSQL's table lock on insert), so
+instead of one transaction each, the commands that queue up while one runs join its batch:
+each member takes the turn, runs its whole unit of work in the batch's session, and hands the
+turn on. The member that finds nobody waiting (or the batch full, or old) commits. Every member
+returns only after that COMMIT succeeded: a 2xx still means the command is on disk.
+
+A member that fails before writing anything leaves the batch intact and fails alone. A member
+that fails after it started writing, or on any database error (PostgreSQL aborts the whole
+transaction then), poisons the batch: it is rolled back and every other member gets a
+`WriteConflictError`, which the bus retries (safe: nothing of theirs committed), or a
+`StoreUnavailableError` when the database is gone. A failed COMMIT fails every member alike.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import eventsourcing.persistence as es
+import sqlalchemy.exc as sa
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, Transaction, transactions
+from sqlalchemy.orm import Session
+
+from application.errors import WriteConflictError
+
+DEFERRED = "samverkan.deferred"
+DATABASE_ERRORS = (sa.SQLAlchemyError, es.PersistenceError)
+
+
+class Deferred:
+    """A write a batch makes once, just before its COMMIT: the last value wins."""
+
+    def write(self, session: Session) -> None:
+        raise NotImplementedError
+
+
+def deferred_writes(session: Session) -> dict[str, Deferred] | None:
+    """The writes to make before this session's COMMIT; None outside a group commit."""
+    deferred: dict[str, Deferred] | None = session.info.get(DEFERRED)
+    return deferred
+
+
+def once_per_transaction(session: Session, name: str) -> bool:
+    """True the first time `name` is asked about in the session's current transaction."""
+    current = session.get_transaction()
+    if session.info.get(name) is current:
+        return False
+    session.info[name] = current
+    return True
+
+
+@dataclass(eq=False)
+class Member:
+    """One command in a batch: whether it started writing, and how it ended."""
+
+    wrote: bool = False
+    error: BaseException | None = None
+
+
+@dataclass(eq=False)
+class Batch:
+    """One open transaction shared by the commands that joined it."""
+
+    transaction: Transaction
+    opened: float = field(default_factory=time.monotonic)
+    members: int = 0
+    written_ids: set[UUID] = field(default_factory=set)
+    poisoner: Member | None = None
+    failure: BaseException | None = None
+    wrote: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def session(self) -> Session:
+        return self.transaction.session
+
+    def writing(self, member: Member, record_ids: Iterable[UUID] = ()) -> None:
+        """Called before a member's first write: from now on its failure poisons the batch."""
+        member.wrote = self.wrote = True
+        self.written_ids.update(record_ids)
+
+
+class GroupCommitter:
+    """Lets the commands that arrive while one runs share its transaction and COMMIT."""
+
+    def __init__(
+        self,
+        datastore: SQLAlchemyDatastore,
+        max_members: int = 64,
+        max_seconds: float = 0.05,
+        translate: Callable[[BaseException], BaseException | None] = lambda error: None,
+    ) -> None:
+        self.datastore = datastore
+        self.max_members = max_members
+        self.max_seconds = max_seconds
+        self.translate = translate  # a database error's meaning, for the innocent members
+        self._turn = threading.Lock()  # only its holder touches the open batch's session
+        self._state = threading.Lock()
+        self._waiting = 0
+        self._batch: Batch | None = None
+
+    @property
+    def waiting(self) -> int:
+        """How many commands are queued for the turn right now."""
+        with self._state:
+            return self._waiting
+
+    @contextmanager
+    def member(self) -> Iterator[tuple[Batch, Member]]:
+        """Run the body as one member of the open batch; return once the batch committed."""
+        with self._state:
+            self._waiting += 1
+        self._turn.acquire()
+        try:
+            with self._state:
+                self._waiting -= 1
+            batch = self._batch or self._open()
+        except BaseException:
+            self._turn.release()
+            raise
+        member = Member()
+        batch.members += 1
+        token = transactions.set(batch.transaction)  # library calls in this thread join the batch
+        try:
+            yield batch, member
+        except BaseException as error:
+            member.error = error
+            if batch.poisoner is None and (member.wrote or isinstance(error, DATABASE_ERRORS)):
+                batch.poisoner = member
+        finally:
+            transactions.reset(token)
+            if self._should_close(batch):
+                self._close(batch)
+            self._turn.release()
+        batch.done.wait()
+        self._settle(batch, member)
+
+    def _open(self) -> Batch:
+        transaction = self.datastore.transaction(commit=True)  # takes SQLite's write lock
+        if transaction.token is not None:
+            transactions.reset(transaction.token)  # each member sets it in its own thread
+        transaction.__enter__()  # BEGIN, and nested from here on: members never commit alone
+        transaction.session.info[DEFERRED] = {}
+        self._batch = Batch(transaction)
+        return self._batch
+
+    def _should_close(self, batch: Batch) -> bool:
+        return (
+            self.waiting == 0
+            or batch.poisoner is not None
+            or batch.members >= self.max_members
+            or time.monotonic() - batch.opened >= self.max_seconds
+        )
+
+    def _close(self, batch: Batch) -> None:
+        self._batch = None
+        session = batch.session
+        try:
+            if batch.poisoner is not None:
+                batch.failure = batch.poisoner.error
+                session.rollback()
+            elif batch.wrote:
+                for deferred in (session.info.get(DEFERRED) or {}).values():
+                    deferred.write(session)
+                session.commit()
+            else:
+                session.rollback()  # nothing written: no flush to disk
+        except BaseException as error:
+            batch.failure = error
+            with suppress(Exception):
+                session.rollback()
+        finally:
+            session.info.pop(DEFERRED, None)
+            with suppress(Exception):
+                session.close()
+            if batch.transaction.lock is not None:
+                batch.transaction.lock.release()
+            batch.done.set()
+
+    def _settle(self, batch: Batch, member: Member) -> None:
+        """Raise what this member must see: its own error, or the batch's if it did not commit."""
+        if batch.failure is not None and batch.poisoner is not member:
+            meaning = self.translate(batch.failure)
+            if meaning is not None and not isinstance(meaning, WriteConflictError):
+                raise meaning from batch.failure
+            raise WriteConflictError(
+                "A command committed together with this one failed; nothing was written."
+            ) from batch.failure
+        if member.error is not None:
+            raise member.error
+
+
+def in_a_transaction() -> bool:
+    """Whether this thread already runs inside a store transaction (then commands nest in it)."""
+    return transactions.get(None) is not None
