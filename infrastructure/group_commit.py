@@ -74,7 +74,6 @@ class Batch:
     written_ids: set[UUID] = field(default_factory=set)
     poisoner: Member | None = None
     failure: BaseException | None = None
-    wrote: bool = False
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -83,7 +82,7 @@ class Batch:
 
     def writing(self, member: Member, record_ids: Iterable[UUID] = ()) -> None:
         """Called before a member's first write: from now on its failure poisons the batch."""
-        member.wrote = self.wrote = True
+        member.wrote = True
         self.written_ids.update(record_ids)
 
 
@@ -166,12 +165,10 @@ class GroupCommitter:
             if batch.poisoner is not None:
                 batch.failure = batch.poisoner.error
                 session.rollback()
-            elif batch.wrote:
+            else:  # committed even if no member wrote: cheap then, and never loses a write
                 for deferred in (session.info.get(DEFERRED) or {}).values():
                     deferred.write(session)
                 session.commit()
-            else:
-                session.rollback()  # nothing written: no flush to disk
         except BaseException as error:
             batch.failure = error
             with suppress(Exception):

@@ -81,19 +81,20 @@ def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
             record.state,
         )
         links.append({"position": record.id, "hash": previous})
-    session.execute(chain_link.insert(), links)
+    tip.links += links
     tip.position, tip.hash = links[-1]["position"], previous
     if deferred is None:
         tip.write(session)
-    else:  # a group commit reads the head once and moves it once, just before its COMMIT
+    else:  # a group commit reads the head once, and writes links and head just before COMMIT
         deferred[CHAIN_TIP] = tip
 
 
 class ChainTip(Deferred):
-    """The chain's newest link, and whether the signed head row exists yet."""
+    """The chain's newest link, links not yet written, and whether the signed head exists."""
 
     def __init__(self, key: bytes, position: int, hash: bytes, stored: bool) -> None:
         self.key, self.position, self.hash, self.stored = key, position, hash, stored
+        self.links: list[dict[str, Any]] = []
 
     @classmethod
     def read(cls, session: Session, key: bytes) -> ChainTip:
@@ -103,6 +104,9 @@ class ChainTip(Deferred):
         return cls(key, head.position, bytes(head.hash), stored=True)
 
     def write(self, session: Session) -> None:
+        if self.links:
+            session.execute(chain_link.insert(), self.links)
+            self.links = []
         values = {
             "position": self.position,
             "hash": self.hash,

@@ -320,12 +320,16 @@ class Projector:
         return last
 
     def write_event_rows(self, session: Session, batch: list[dict[str, dict[str, Any]]]) -> None:
-        by_table: dict[str, list[dict[str, Any]]] = {}
+        pending = PendingRows(self.views)
+        deferred = deferred_writes(session)
+        if deferred is not None:  # a group commit inserts them once, just before its COMMIT:
+            # commands never read these append-only logs, only the record views
+            key = f"rows:{self.views['log'].name}"
+            pending = deferred.setdefault(key, pending)  # type: ignore[assignment]
         for rows in batch:
-            for name, row in rows.items():
-                by_table.setdefault(name, []).append(row)
-        for name, table_rows in by_table.items():
-            session.execute(insert(self.views[name]), table_rows)
+            pending.add(rows)
+        if deferred is None:
+            pending.write(session)
 
     def write_record(
         self, session: Session, aggregate: CaseAggregate, position: int | None
@@ -352,6 +356,22 @@ class Projector:
             tracking.write(session)
         else:  # a group commit moves the tracking row once, just before its COMMIT
             deferred[f"tracking:{tracking.table.name}"] = tracking
+
+
+class PendingRows(Deferred):
+    """Log rows (event index, timeline, notes, progress) to insert, one statement a table."""
+
+    def __init__(self, views: Mapping[str, Table]) -> None:
+        self.views = views
+        self.by_table: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, rows: Mapping[str, dict[str, Any]]) -> None:
+        for name, row in rows.items():
+            self.by_table.setdefault(name, []).append(row)
+
+    def write(self, session: Session) -> None:
+        for name, table_rows in self.by_table.items():
+            session.execute(_insert_of(self.views[name]), table_rows)
 
 
 class TrackedPosition(Deferred):
