@@ -145,7 +145,13 @@ class GroupCommitter:
         transaction = self.datastore.transaction(commit=True)  # takes SQLite's write lock
         if transaction.token is not None:
             transactions.reset(transaction.token)  # each member sets it in its own thread
-        transaction.__enter__()  # BEGIN, and nested from here on: members never commit alone
+        try:
+            transaction.__enter__()  # BEGIN, and nested from here on: no member commits alone
+        except BaseException:
+            transaction.session.close()
+            if transaction.lock is not None:
+                transaction.lock.release()
+            raise
         transaction.session.info[DEFERRED] = {}
         self._batch = Batch(transaction)
         return self._batch

@@ -67,6 +67,7 @@ def hold_first(
             deadline = time.monotonic() + 20
             while queue.waiting + gone() < others and time.monotonic() < deadline:
                 time.sleep(0.001)
+            assert queue.waiting + gone() >= others, "the other commands never reached the batch"
         return real(cmd, uow)
 
     samverkan.bus.handlers = {**samverkan.bus.handlers, command: held}
@@ -100,7 +101,21 @@ def in_one_batch(
 
 
 def opened(samverkan: Samverkan, count: int) -> list[UUID]:
-    return [samverkan.bus.dispatch(open_issue(), as_()).id for _ in range(count)]
+    """`count` new issues on distinct record-lock stripes: two records on one stripe would
+    queue behind each other in the bus, before ever reaching the batch."""
+    stripes = len(samverkan.bus.locks._locks)
+    issues: dict[int, UUID] = {}
+    while len(issues) < count:
+        issue = samverkan.bus.dispatch(open_issue(), as_()).id
+        issues.setdefault(issue.int % stripes, issue)
+    return list(issues.values())
+
+
+def nowhere(samverkan: Samverkan, *issues: UUID) -> UUID:
+    """An issue id that names nothing, on a record-lock stripe none of `issues` uses."""
+    stripes = len(samverkan.bus.locks._locks)
+    taken = {issue.int % stripes for issue in issues}
+    return next(UUID(int=n) for n in range(1, stripes) if n not in taken)
 
 
 def chain_is_intact(samverkan: Samverkan) -> bool:
@@ -157,7 +172,7 @@ def test_a_refused_command_does_not_affect_the_others_in_its_batch(
         [
             (form_task_force(closed), as_()),
             (note(gardby), as_(expected_version=7)),
-            (note(UUID(int=7)), as_()),
+            (note(nowhere(samverkan, falerum, gardby)), as_()),
             (form_task_force(gardby), as_()),
         ],
     )
@@ -253,3 +268,33 @@ def test_commands_nested_in_a_callers_transaction_commit_with_it(samverkan: Samv
     with samverkan.events.transaction():
         result = samverkan.bus.dispatch(open_issue(), as_())
     assert len(events_of(samverkan, result.id)) == 1
+
+
+class SerializationFailure(Exception):
+    sqlstate = "40001"  # what PostgreSQL says when it cannot serialise a transaction
+
+
+def test_a_commit_lost_to_another_writer_is_retried_and_stores_each_command_once(
+    samverkan: Samverkan,
+) -> None:
+    issues = opened(samverkan, 4)
+    engine = samverkan.events.datastore.engine
+    failures: list[int] = []
+
+    def conflict_once(_connection: Any) -> None:
+        if not failures:
+            failures.append(1)
+            raise sa.OperationalError("COMMIT", {}, SerializationFailure("could not serialize"))
+
+    event.listen(engine, "commit", conflict_once)
+    try:
+        outcomes = in_one_batch(
+            samverkan, (note(issues[0]), as_()), [(note(i), as_()) for i in issues[1:]]
+        )
+    finally:
+        event.remove(engine, "commit", conflict_once)
+
+    assert failures == [1]
+    assert all(isinstance(outcome, CommandResult) for outcome in outcomes)
+    assert all(len(events_of(samverkan, issue)) == 2 for issue in issues)
+    assert chain_is_intact(samverkan)
