@@ -37,8 +37,9 @@ def hand_over_responsibilities(
     In one transaction, every open issue the user is responsible for and every active task
     force they lead moves to `to_user`; each moved record gets its own event carrying `note`
     (`ResponsibilityAssigned`, or `LeadHandedOver`, which also brings `to_user` in as a member
-    when they were not one yet). The user is marked as departed, so the person-dependency insight flags
-    anything attached to them later (`orphaned`); running the handover again moves that too.
+    when they were not one yet). The user is marked as departed, so the person-dependency
+    insight flags anything attached to them later (`orphaned`); running the handover again moves
+    that too.
     Answers 200 with the departed user's staff record (`id`, `version`, `position`) and the
     counts moved. Caseworkers and admins only; `to_user` must not have left.
     """
