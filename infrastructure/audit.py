@@ -103,7 +103,7 @@ class AuditQueries:
         """A record's events, oldest first. Another kind or municipality looks like nothing."""
         after = decode_cursor(cursor) if cursor else 0
         log, view = VIEWS["log"], VIEWS[kind]
-        with self.events.recorder.transaction(commit=False) as session:  # type: ignore[attr-defined]
+        with self.events.reading() as session:
             municipality = session.execute(
                 select(view.c.municipality).where(view.c.id == str(record_id))
             ).scalar()
@@ -125,7 +125,7 @@ class AuditQueries:
         query = select(log).where(log.c.position > start).order_by(log.c.position).limit(limit + 1)
         if not actor.is_national:
             query = query.where(log.c.municipality == actor.municipality)
-        with self.events.recorder.transaction(commit=False) as session:  # type: ignore[attr-defined]
+        with self.events.reading() as session:
             rows = list(session.execute(query).mappings())
             return self._page(session, rows, limit, with_record=True)
 

@@ -181,3 +181,7 @@ class EventStore(Application):
     def transaction(self) -> Any:
         """One database transaction; events saved and rows written inside it commit together."""
         return self.recorder.transaction()  # type: ignore[attr-defined]
+
+    def reading(self) -> Any:
+        """A read-only transaction: it never queues behind SQLite's writer, nor commits."""
+        return self.recorder.transaction(commit=False)  # type: ignore[attr-defined]

@@ -88,11 +88,11 @@ class Insights:
         self.events = events
 
     def person_dependency(self, actor: Actor, municipality: str | None, now: datetime) -> Row:
-        with self.events.transaction() as session:
+        with self.events.reading() as session:
             return _PersonDependency(session, actor, municipality, now).report()
 
     def dialogue_cycle(self, actor: Actor, municipality: str | None, today: date) -> list[Row]:
-        with self.events.transaction() as session:
+        with self.events.reading() as session:
             return _dialogue_cycle(session, actor, municipality, today)
 
 

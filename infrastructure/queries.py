@@ -66,7 +66,7 @@ class RecordQueries:
     ) -> dict[str, Any]:
         """A record as it is now, or as it was at `version` or at the instant `as_of`."""
         table = VIEWS[kind]
-        with self.events.transaction() as session:
+        with self.events.reading() as session:
             row = (
                 session.execute(select(table).where(table.c.id == str(record_id)))
                 .mappings()
@@ -141,7 +141,7 @@ class RecordQueries:
             query = query.where(is_overdue if overdue else ~is_overdue)
         if cursor is not None:
             query = query.where(table.c.position < decode_cursor(cursor))
-        with self.events.transaction() as session:
+        with self.events.reading() as session:
             rows = [dict(r) for r in session.execute(query).mappings()]
         more = len(rows) > limit
         rows = rows[:limit]

@@ -218,7 +218,7 @@ class Timeline:
 
     def _read(self) -> Any:
         # commit=False: a read never takes SQLite's in-process writer lock.
-        return self.events.recorder.transaction(commit=False)  # type: ignore[attr-defined]
+        return self.events.reading()
 
     def narrowed(self, **changes: Any) -> Timeline:
         """The same export with some filters changed, e.g. only the calendar's kinds."""
@@ -240,7 +240,7 @@ class TimelineQueries:
 
     def _require_issue(self, actor: Actor, issue_id: UUID) -> None:
         query = select(ISSUE.c.municipality).where(ISSUE.c.id == str(issue_id))
-        with self.events.recorder.transaction(commit=False) as session:  # type: ignore[attr-defined]
+        with self.events.reading() as session:
             municipality = session.execute(query).scalar()
         if municipality is None or not self.policy.can_see(actor, municipality):
             raise NotFoundError(f"No issue {issue_id}.")

@@ -27,7 +27,7 @@ def ready(request: Request) -> Any:
     tracking = VIEWS["tracking"]
     try:
         head = events.recorder.max_notification_id() or 0
-        with events.transaction() as session:
+        with events.reading() as session:
             projected = (
                 session.execute(
                     select(tracking.c.position).where(tracking.c.name == "views")
