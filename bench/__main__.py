@@ -12,7 +12,11 @@ from bench.machine import describe
 
 FIGURES: dict[str, Callable[[], list[Figure]]] = {
     "http": http.measure_http,
-    "store": lambda: [store.measure("sqlite"), store.measure("postgres")],
+    "store": lambda: [
+        store.measure(backend, callers)
+        for backend in ("sqlite", "postgres")
+        for callers in (1, store.CALLERS)
+    ],
     "history": lambda: [history.measure("sqlite")],
     "replay": lambda: [replay.measure("sqlite")],
     "lists": lambda: [lists.measure("sqlite")],

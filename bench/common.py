@@ -6,6 +6,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,6 +72,25 @@ def rate(work: Callable[[], Any], seconds: float) -> float:
         now = time.perf_counter()
         if now >= deadline:
             return count / (now - started)
+
+
+def concurrent_rate(work: Callable[[], Any], seconds: float, callers: int) -> float:
+    """Calls per second of `work`, called by `callers` threads at once for about `seconds`."""
+    counts = [0] * callers
+    deadline = time.perf_counter() + seconds
+
+    def call(slot: int) -> None:
+        while time.perf_counter() < deadline:
+            work()
+            counts[slot] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=call, args=(slot,)) for slot in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
 
 
 def p50(work: Callable[[], Any], samples: int) -> float:
