@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.values import Actor
@@ -69,11 +69,34 @@ def current_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidTokenError("missing bearer token")
+    return _verified(request, credentials.credentials)
+
+
+def feed_actor(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    access_token: Annotated[
+        str | None,
+        Query(
+            max_length=4096,
+            description="For calendar apps, which cannot send headers: the bearer token, "
+            "accepted with `format=ics` only. Prefer the Authorization header everywhere else.",
+        ),
+    ] = None,
+) -> Actor:
+    """The caller of a calendar feed: the Authorization header, or `access_token` for ICS."""
+    if credentials is None and access_token and request.query_params.get("format") == "ics":
+        return _verified(request, access_token)
+    return current_actor(request, credentials)
+
+
+def _verified(request: Request, token: str) -> Actor:
     verifier: TokenVerifier = request.app.state.verifier
-    actor = verifier.verify(credentials.credentials)
+    actor = verifier.verify(token)
     request.app.state.rate_limiter.take(actor.user_id)
     request.state.actor = actor
     return actor
 
 
 CallerDep = Annotated[Actor, Depends(current_actor)]
+FeedCallerDep = Annotated[Actor, Depends(feed_actor)]

@@ -142,6 +142,19 @@ def test_ics_parses_with_deadlines_adoptions_and_observations_as_all_day_events(
     assert str(adopted["SUMMARY"]) == "Beslut fattat: Servicepunkt i Falerum"
 
 
+def test_a_calendar_app_subscribes_with_the_token_in_the_url_for_ics_only(
+    client: TestClient, evaluator: Headers, programme: Programme
+) -> None:
+    token = evaluator["Authorization"].removeprefix("Bearer ")
+    feed = client.get(PATH, params={"format": "ics", "municipality": "0561", "access_token": token})
+    assert feed.status_code == 200
+    assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 3
+    as_json = client.get(PATH, params={"format": "json", "access_token": token})
+    assert as_json.status_code == 401  # anywhere but a calendar feed, the header is required
+    forged = client.get(PATH, params={"format": "ics", "access_token": token[:-4] + "AAAA"})
+    assert forged.status_code == 401
+
+
 def test_an_extension_moves_the_calendar_deadline_under_the_same_uid(
     client: TestClient, caseworker: Headers, programme: Programme
 ) -> None:

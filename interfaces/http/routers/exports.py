@@ -17,7 +17,7 @@ from infrastructure.timeline import TimelineFilter, TimelineQueries
 from interfaces.exports import RENDERERS, ExportFormat, Language, filename, render
 from interfaces.exports.as_json import TIMELINE_JSON_SCHEMA
 from interfaces.http.problems import responses
-from interfaces.http.security import CallerDep
+from interfaces.http.security import FeedCallerDep
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
@@ -78,7 +78,7 @@ see pseudonyms instead of names in the HTML page. A foreign or unknown `issue_id
 )
 def export_timeline(
     request: Request,
-    caller: CallerDep,
+    caller: FeedCallerDep,
     municipality: Code = None,
     issue_id: Annotated[UUID | None, Query(description="An issue and its sub-issues.")] = None,
     category: Annotated[Category | None, Query(description="The issue's category.")] = None,
