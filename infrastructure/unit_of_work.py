@@ -56,6 +56,7 @@ class SqlUnitOfWork:
         self.policy = policy
         self.by = context.provenance
         self.today: date = datetime.now(UTC).date()
+        self.saved: list[CaseAggregate] = []
 
     def get(self, record_id: UUID, kind: type[A]) -> A:
         try:
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
     def save(self, *aggregates: CaseAggregate) -> CommandResult:
         self._writing(*(a.id for a in aggregates))
         recordings = self.events.save(*aggregates)
+        self.saved.extend(aggregates)
         events = [(r.domain_event, r.notification.id) for r in recordings]
         created = {e.originator_id: p for e, p in events if e.originator_version == 1}
         position = self.projector.project(
@@ -160,7 +162,23 @@ class SqlStore:
                     yield self._unit(session, context, target)
                 return
             with self.committer.member() as (batch, member):
-                yield self._unit(batch.session, context, target, (batch, member))
+                unit = self._unit(batch.session, context, target, (batch, member))
+                yield unit
+            self._cache_committed(unit.saved)  # reached only once the COMMIT succeeded
+
+    def _cache_committed(self, aggregates: list[CaseAggregate]) -> None:
+        """Put committed aggregates in the repository's cache, as the library does without
+        fast-forward: the next command on them then finds no events to fetch, decode and apply.
+
+        Only committed state goes in. One with pending events (changed but not saved) stays
+        out. A stale entry (another writer committed later) is still fast-forwarded on load.
+        """
+        cache = self.events.repository.cache
+        if cache is None:
+            return
+        for aggregate in aggregates:
+            if not aggregate.pending_events:
+                cache.put(aggregate.id, aggregate)
 
     def _unit(
         self,
