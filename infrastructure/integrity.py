@@ -41,6 +41,7 @@ chain_head = Table(
 
 READ_HEAD = select(chain_head.c.position, chain_head.c.hash)
 MOVE_HEAD = chain_head.update().where(chain_head.c.id == 1)
+ADD_LINKS = chain_link.insert()  # built once, like MOVE_HEAD: no cache key per write
 
 
 def link_hash(
@@ -105,7 +106,7 @@ class ChainTip(Deferred):
 
     def write(self, session: Session) -> None:
         if self.links:
-            session.execute(chain_link.insert(), self.links)
+            session.execute(ADD_LINKS, self.links)
             self.links = []
         values = {
             "position": self.position,
