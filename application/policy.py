@@ -66,6 +66,13 @@ class AccessPolicy:
         return actor.is_national or actor.municipality == municipality
 
     @staticmethod
+    def home_of(actor: Actor) -> str:
+        """The municipality a command acts for; national scope reads but never writes."""
+        if actor.is_national:
+            raise ForbiddenError("National scope may read, not change records.")
+        return actor.municipality
+
+    @staticmethod
     def scope_of(actor: Actor) -> str | None:
         """The one municipality a query must be limited to, or None for national scope."""
         return None if actor.is_national else actor.municipality

@@ -10,10 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from icalendar import Calendar, Event
 
 from application import commands as c
-from application.errors import ForbiddenError
 from application.policy import Query as Read
 from domain.dialogue_plan import dialogue_plan_id
-from domain.values import Actor
 from infrastructure.insights import Insights
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
 from interfaces.http.insight_schemas import (
@@ -170,7 +168,9 @@ def plan_dialogue(
 
     201 with `Location` when the plan is new, 200 when it replaces the interval.
     """
-    command = c.PlanDialogue(municipality=_home(caller), locality=locality, **body.model_dump())
+    command = c.PlanDialogue(
+        municipality=bus.policy.home_of(caller), locality=locality, **body.model_dump()
+    )
     result = bus.dispatch(command, ctx)
     body_out = answer(result, response)
     if result.version == 1:
@@ -201,10 +201,3 @@ def get_dialogue_plan(
     view = queries.view("dialogue_plan", caller, dialogue_plan_id(home, locality))
     response.headers["ETag"] = f'"{view["version"]}"'
     return view
-
-
-def _home(caller: Actor) -> str:
-    """Plans belong to the caller's municipality; national scope never writes."""
-    if caller.is_national:
-        raise ForbiddenError("National scope may read, not change records.")
-    return caller.municipality

@@ -9,7 +9,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from application import commands as c
-from application.errors import ForbiddenError
 from infrastructure.insights import handover_counts
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
 from interfaces.http.insight_schemas import HandoverAccepted
@@ -43,11 +42,9 @@ def hand_over_responsibilities(
     Answers 200 with the departed user's staff record (`id`, `version`, `position`) and the
     counts moved. Caseworkers and admins only; `to_user` must not have left.
     """
-    if caller.is_national:
-        raise ForbiddenError("National scope may read, not change records.")
     try:
         command = c.HandOverResponsibilities(
-            municipality=caller.municipality, from_user=user_id, **body.model_dump()
+            municipality=bus.policy.home_of(caller), from_user=user_id, **body.model_dump()
         )
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error
