@@ -66,7 +66,7 @@ def launder(samverkan: Samverkan) -> None:
         ).all()
         previous = GENESIS
         for row in rows:
-            state = bytes(row.state).replace("bygdegården".encode(), "kommunhuset".encode())
+            state = bytes(row.state).replace("bygdegården".encode(), b"kommunhuset")
             if state != bytes(row.state):
                 set_state(connection, row.id, state)
             previous = link_hash(
