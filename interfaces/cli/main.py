@@ -15,6 +15,7 @@ from infrastructure.tokens import TokenIssuer
 from interfaces.cli import audit as audit_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
+from interfaces.cli import relay as relay_cli
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -27,6 +28,8 @@ app.add_typer(audit_cli.app, name="audit")
 app.add_typer(export_cli.app, name="export")
 app.add_typer(demo_cli.app, name="demo")
 app.command("replay")(audit_cli.replay)
+app.command("relay")(relay_cli.relay)
+app.command("follow")(relay_cli.follow)
 
 
 @app.callback()

@@ -1,0 +1,94 @@
+"""The relay's messages: the global log read as the audit routes read it, as CloudEvents 1.0.
+
+Reading through `AuditQueries` keeps `data` exactly what the history routes show, whatever
+decoding (erasure included) those routes apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from domain.values import Actor, Role
+from infrastructure.audit import AuditQueries
+
+# The relay reads every municipality's log, as a national auditor would.
+RELAY_READER = Actor("samverkan.relay", Role.AUDITOR, "*")
+CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One event, ready to publish: its position, subject, CloudEvent bytes and headers."""
+
+    position: int
+    subject: str
+    payload: bytes
+    headers: dict[str, str]
+
+
+class RelayLog(AuditQueries):
+    """The global log after a position, as the auditor's `/audit/events` items, plus scope."""
+
+    def after(self, position: int, limit: int) -> list[dict[str, Any]]:
+        return list(self.log(RELAY_READER, position, limit, None).items)
+
+    def _item(self, row: Mapping[str, Any], stored: Any, with_record: bool) -> dict[str, Any]:
+        item = super()._item(row, stored, with_record)
+        item["municipality"] = row["municipality"]
+        return item
+
+
+def subject_of(prefix: str, item: Mapping[str, Any]) -> str:
+    """`<prefix>.<municipality>.<aggregate_type>.<event_type>`: `samverkan.0561.issue.Opened`."""
+    return f"{prefix}.{item['municipality']}.{item['aggregate_type']}.{event_name(item)}"
+
+
+def event_name(item: Mapping[str, Any]) -> str:
+    """`NoteAdded` of `Issue.NoteAdded`: the subject's last token may not contain a dot."""
+    return str(item["type"]).rsplit(".", 1)[-1]
+
+
+def cloud_event(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A CloudEvents 1.0 structured-mode event; provenance in extension attributes."""
+    occurred: datetime | str = item["occurred_at"]
+    actor = item["actor"]
+    return {
+        "specversion": "1.0",
+        "id": str(item["position"]),
+        "source": f"/samverkan/{item['municipality']}",
+        "type": f"se.samverkan.{item['aggregate_type']}.{event_name(item)}",
+        "subject": str(item["aggregate_id"]),
+        "time": occurred.isoformat() if isinstance(occurred, datetime) else occurred,
+        "datacontenttype": "application/json",
+        "recordversion": item["version"],
+        "actoruser": actor["user_id"],
+        "actorrole": actor["role"],
+        "commandid": item["command_id"],
+        "correlationid": item["correlation_id"],
+        "data": item["data"],
+    }
+
+
+def outgoing(items: Sequence[Mapping[str, Any]], store_id: str, prefix: str) -> list[Outgoing]:
+    return [
+        Outgoing(
+            item["position"],
+            subject_of(prefix, item),
+            orjson.dumps(cloud_event(item)),
+            {"Nats-Msg-Id": f"{store_id}:{item['position']}", "Content-Type": CONTENT_TYPE},
+        )
+        for item in items
+    ]
+
+
+def position_of(msg_id: str | None, store_id: str) -> int | None:
+    """The position in a `Nats-Msg-Id` this store wrote; None for anything else."""
+    if not msg_id:
+        return None
+    owner, _, position = msg_id.rpartition(":")
+    return int(position) if owner == store_id and position.isdigit() else None
