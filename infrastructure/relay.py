@@ -27,6 +27,7 @@ from infrastructure.relay_state import ensure_relay_tables, store_id
 from infrastructure.settings import Settings
 
 log = structlog.get_logger("relay")
+IDLE_POLLS_PER_STREAM_CHECK = 50
 
 
 @dataclass(frozen=True)
@@ -82,19 +83,29 @@ class Relay:
             self.leadership.close()
 
     async def _publish_while_leading(self) -> None:
-        client = await nats.connect(
-            self.config.nats_url,
-            allow_reconnect=False,
-            connect_timeout=2,
-            max_reconnect_attempts=0,
+        # One attempt (nats-py reads 0 attempts as "forever"); our own loop backs off.
+        client = await asyncio.wait_for(
+            nats.connect(
+                self.config.nats_url,
+                allow_reconnect=False,
+                connect_timeout=2,
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0.1,
+                error_cb=_quiet,
+            ),
+            timeout=10,
         )
         try:
             js = client.jetstream(publish_async_max_pending=4 * self.config.batch)
             position = await self._reconcile(js)
             self._say("publishing", position=position)
+            idle = 0
             while not self._stopping.is_set() and self.leadership.held():
                 batch = await asyncio.to_thread(self._read, position)
                 if not batch:
+                    idle += 1
+                    if idle % IDLE_POLLS_PER_STREAM_CHECK == 0:  # a stream lost while idle
+                        position = await self._reconcile(js)
                     await self._pause(self.config.idle_poll)
                     continue
                 try:
@@ -172,6 +183,10 @@ class Relay:
                 self.leadership.record(self.leadership.position(), status)
         except Exception:  # the status is a courtesy; the store may be the thing that is down
             pass
+
+
+async def _quiet(error: Exception) -> None:
+    """nats-py logs each failed attempt with a traceback; the relay reports its own status."""
 
 
 def relay_for(events: EventStore, settings: Settings, nats_url: str | None = None) -> Relay:
