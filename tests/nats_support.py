@@ -108,7 +108,7 @@ async def _read_all(url: str, stream: str, prefix: str) -> list[Received]:
         while len(found) < held:
             try:
                 batch = await subscription.fetch(500, timeout=2)
-            except (NatsTimeout, asyncio.TimeoutError):
+            except (TimeoutError, NatsTimeout):
                 break
             found += [Received(m.subject, dict(m.headers or {}), json.loads(m.data)) for m in batch]
             for message in batch:

@@ -84,7 +84,7 @@ async def _follow(url: str, stream: str, subjects: str, durable: str, idle: floa
         while idle is None or quiet < idle:
             try:
                 messages = await subscription.fetch(256, timeout=1)
-            except (NatsTimeout, asyncio.TimeoutError):
+            except (TimeoutError, NatsTimeout):
                 quiet += 1
                 continue
             quiet = 0.0
