@@ -8,6 +8,7 @@ is unreachable the tests skip, unless SAMVERKAN_TEST_NATS_REQUIRED is set (`.ci/
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -122,10 +123,8 @@ async def _read_all(url: str, stream: str, prefix: str) -> list[Received]:
 async def _delete(url: str, stream: str) -> None:
     client = await nats.connect(url)
     try:
-        try:
+        with contextlib.suppress(NotFoundError):
             await client.jetstream().delete_stream(stream)
-        except NotFoundError:
-            pass
     finally:
         await client.close()
 
