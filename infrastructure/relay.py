@@ -58,6 +58,7 @@ class Relay:
         ensure_relay_tables(events.datastore.engine)
         self.store_id = store_id(events.datastore.engine)
         self.published = 0  # messages sent, repeats included: tests count who published
+        self.position = 0  # the last position it recorded as acknowledged
         self.status = "starting"
         self._stopping = threading.Event()
 
@@ -99,22 +100,35 @@ class Relay:
             js = client.jetstream(publish_async_max_pending=4 * self.config.batch)
             position = await self._reconcile(js)
             self._say("publishing", position=position)
-            idle = 0
-            while not self._stopping.is_set() and self.leadership.held():
-                batch = await asyncio.to_thread(self._read, position)
-                if not batch:
-                    idle += 1
-                    if idle % IDLE_POLLS_PER_STREAM_CHECK == 0:  # a stream lost while idle
-                        position = await self._reconcile(js)
-                    await self._pause(self.config.idle_poll)
-                    continue
-                try:
-                    position = await self._publish(js, batch, position)
-                except StreamLostError:
-                    self._say("stream lost: recreating it")
-                    position = await self._reconcile(js)
+            await self._publish_from(js, position)
         finally:
             await client.close()
+
+    async def _publish_from(self, js: JetStreamContext, position: int) -> None:
+        """Publish batch after batch, reading the next while the acks of one come back."""
+        idle = 0
+        batch = await asyncio.to_thread(self._read, position)
+        while not self._stopping.is_set() and self.leadership.held():
+            if not batch:
+                idle += 1
+                if idle % IDLE_POLLS_PER_STREAM_CHECK == 0:  # a stream lost while idle
+                    position = await self._reconcile(js)
+                await self._pause(self.config.idle_poll)
+                batch = await asyncio.to_thread(self._read, position)
+                continue
+            upcoming = asyncio.ensure_future(asyncio.to_thread(self._read, batch[-1].position))
+            try:
+                position = await self._publish(js, batch, position)
+            except StreamLostError:
+                upcoming.cancel()
+                self._say("stream lost: recreating it")
+                position = await self._reconcile(js)
+                batch = await asyncio.to_thread(self._read, position)
+                continue
+            except BaseException:
+                upcoming.cancel()
+                raise
+            batch = await upcoming
 
     def _read(self, position: int) -> list[Outgoing]:
         items = self.reader.after(position, self.config.batch)
@@ -136,6 +150,7 @@ class Relay:
             future.cancel()
         if acked > position:
             await asyncio.to_thread(self.leadership.record, acked, "publishing")
+            self.position = acked
         if isinstance(failure, NoStreamResponseError):
             raise StreamLostError from failure
         if failure is not None:
@@ -162,9 +177,11 @@ class Relay:
             except NotFoundError:
                 held = None  # purged by the stream's own limits: keep the recorded position
         if held is None or held == recorded:
+            self.position = recorded
             return recorded
         self._say("reconciled with the stream", recorded=recorded, stream_holds=held)
         await asyncio.to_thread(self.leadership.record, held, "reconciled with the stream")
+        self.position = held
         return held
 
     async def _pause(self, seconds: float) -> None:
