@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,7 +96,8 @@ def test_kill_9_of_the_relay_loses_and_duplicates_nothing(backend: str, tmp_path
             for _ in range(KILLS):
                 before = published(samverkan)
                 process = relay_process(settings, stream, tmp_path / "relay.log")
-                wait_until(lambda: published(samverkan) > before + 20, 120, "the relay to publish")
+                target = before + 20
+                wait_until(lambda t=target: published(samverkan) > t, 120, "the relay to publish")
                 os.killpg(process.pid, signal.SIGKILL)  # no shutdown code runs
                 process.wait(timeout=10)
         process = relay_process(settings, stream, tmp_path / "relay.log")
