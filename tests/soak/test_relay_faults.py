@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from infrastructure.settings import Settings
 from tests.conftest import settings_for
 from tests.integration.history import ÅTVIDABERG, anna, open_issue
 from tests.nats_support import PrivateNats, Stream, require_nats, wait_until
-from tests.soak.servers import SAMVERKAN, server_env
+from tests.soak.servers import SAMVERKAN, Server, caseworker_headers, issue_body, server_env
 
 pytestmark = pytest.mark.soak
 KILLS = 3
@@ -139,3 +140,37 @@ def test_nats_restarted_and_its_stream_deleted_lose_and_duplicate_nothing(
         relay.stop()
         samverkan.close()
         nats_server.close()
+
+
+@pytest.mark.postgres
+def test_serve_with_two_workers_runs_one_relay_that_publishes_every_event_once(
+    tmp_path: Path,
+) -> None:
+    require_nats()
+    stream = Stream.unique()
+    settings = settings_for("postgres", tmp_path / "var", **stream.settings())
+    samverkan = bootstrap(settings)
+    ensure_relay_tables(samverkan.events.datastore.engine)
+    try:
+        server = Server(settings, workers=2).start(ready_within=240)  # a busy machine is slow
+        try:
+            headers = caseworker_headers(settings)
+            for n in range(40):
+                body = issue_body(f"Butiken i Falerum kan stänga ({n})")
+                answer = httpx.post(
+                    f"{server.url}/api/v1/issues", json=body, headers=headers, timeout=60
+                )
+                assert answer.status_code == 201
+            wait_until(lambda: caught_up(samverkan), 120, "the relay inside serve to catch up")
+            ready = httpx.get(f"{server.url}/health/ready", timeout=60).json()
+            assert ready["relay"]["lag_events"] == 0
+        finally:
+            server.stop()
+        assert stream.positions() == log_positions(samverkan)
+        publishing = [
+            line for line in server.log.read_text().splitlines() if '"publishing"' in line
+        ]
+        assert len(publishing) == 1  # one worker took the lock; the other never published
+    finally:
+        samverkan.close()
+        stream.delete()
