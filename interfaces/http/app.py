@@ -52,7 +52,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
         relay = start_relay(samverkan)  # one per worker; only the lock holder publishes
         yield
         if relay is not None:
-            relay.stop()
+            relay.stop(within=2.0)  # a daemon thread; unacknowledged work is redone
         samverkan.close()
 
     app = FastAPI(
