@@ -37,7 +37,7 @@ class RelayConfig:
     nats_url: str
     stream: str = "SAMVERKAN"
     subject_prefix: str = "samverkan"
-    batch: int = 500
+    batch: int = 1000
     backoff_cap: float = 5.0
     idle_poll: float = 0.1
     lock_retry: float = 2.0
