@@ -14,16 +14,16 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import nats
 import structlog
 from nats.js import JetStreamContext
-from nats.js.errors import NoStreamResponseError, NotFoundError
+from nats.js.errors import NoStreamResponseError
 
 from application.policy import AccessPolicy
 from infrastructure.event_store import EventStore
 from infrastructure.relay_leader import FileLeadership, Leadership, PostgresLeadership
-from infrastructure.relay_messages import Outgoing, RelayLog, outgoing, position_of
+from infrastructure.relay_messages import Outgoing, RelayLog, outgoing
 from infrastructure.relay_state import ensure_relay_tables, store_id
+from infrastructure.relay_stream import connect, held_position
 from infrastructure.settings import Settings
 
 log = structlog.get_logger("relay")
@@ -84,18 +84,7 @@ class Relay:
             self.leadership.close()
 
     async def _publish_while_leading(self) -> None:
-        # One attempt (nats-py reads 0 attempts as "forever"); our own loop backs off.
-        client = await asyncio.wait_for(
-            nats.connect(
-                self.config.nats_url,
-                allow_reconnect=False,
-                connect_timeout=2,
-                max_reconnect_attempts=1,
-                reconnect_time_wait=0.1,
-                error_cb=_quiet,
-            ),
-            timeout=10,
-        )
+        client = await connect(self.config.nats_url)
         try:
             js = client.jetstream(publish_async_max_pending=4 * self.config.batch)
             position = await self._reconcile(js)
@@ -163,19 +152,15 @@ class Relay:
         A new or emptied stream holds nothing: republish from 0. A stream that holds more than
         the recorded position (a relay killed between ack and record) is not sent those again.
         """
-        stream = self.config.stream
-        try:
-            info = await js.stream_info(stream)
-        except NotFoundError:
-            info = await js.add_stream(name=stream, subjects=[f"{self.config.subject_prefix}.>"])
+        config = self.config
+        held = await held_position(js, config.stream, config.subject_prefix, self.store_id)
         recorded = await asyncio.to_thread(self.leadership.position)
-        held: int | None = 0
-        if info.state.last_seq:
-            try:
-                last = await js.get_msg(stream, seq=info.state.last_seq)
-                held = position_of((last.headers or {}).get("Nats-Msg-Id"), self.store_id)
-            except NotFoundError:
-                held = None  # purged by the stream's own limits: keep the recorded position
+        head = await asyncio.to_thread(self.reader.events.recorder.max_notification_id)
+        if held is not None and held > (head or 0):
+            # The stream is ahead of this very log (a store restored from a backup?): skipping
+            # to `held` would leave new events unpublished, so keep the recorded position.
+            log.warning("relay: the stream is ahead of the log", stream_holds=held, log_head=head)
+            held = None
         if held is None or held == recorded:
             self.position = recorded
             return recorded
@@ -200,10 +185,6 @@ class Relay:
                 self.leadership.record(self.leadership.position(), status)
         except Exception:  # the status is a courtesy; the store may be the thing that is down
             pass
-
-
-async def _quiet(error: Exception) -> None:
-    """nats-py logs each failed attempt with a traceback; the relay reports its own status."""
 
 
 def relay_for(events: EventStore, settings: Settings, nats_url: str | None = None) -> Relay:
