@@ -19,6 +19,7 @@ from infrastructure.audit import AuditQueries
 # The relay reads every municipality's log, as a national auditor would.
 RELAY_READER = Actor("samverkan.relay", Role.AUDITOR, "*")
 CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+NATIONAL = "national"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,14 @@ class RelayLog(AuditQueries):
 
 def subject_of(prefix: str, item: Mapping[str, Any]) -> str:
     """`<prefix>.<municipality>.<aggregate_type>.<event_type>`: `samverkan.0561.issue.Opened`."""
-    return f"{prefix}.{item['municipality']}.{item['aggregate_type']}.{event_name(item)}"
+    return f"{prefix}.{scope_of(item)}.{item['aggregate_type']}.{event_name(item)}"
+
+
+def scope_of(item: Mapping[str, Any]) -> str:
+    """The municipality code; `national` for the store's own records (scope `*`), because a
+    `*` in a subject is a NATS wildcard, which no message may be published to."""
+    municipality = str(item["municipality"])
+    return NATIONAL if municipality == "*" else municipality
 
 
 def event_name(item: Mapping[str, Any]) -> str:
@@ -60,7 +68,7 @@ def cloud_event(item: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "specversion": "1.0",
         "id": str(item["position"]),
-        "source": f"/samverkan/{item['municipality']}",
+        "source": f"/samverkan/{scope_of(item)}",
         "type": f"se.samverkan.{item['aggregate_type']}.{event_name(item)}",
         "subject": str(item["aggregate_id"]),
         "time": occurred.isoformat() if isinstance(occurred, datetime) else occurred,

@@ -20,6 +20,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from infrastructure.relay import relay_for
 from infrastructure.settings import get_settings
+from interfaces.cli.store import opened
 
 NatsOption = Annotated[
     str | None, typer.Option("--nats", help="NATS URL; default SAMVERKAN_NATS_URL.")
@@ -29,27 +30,19 @@ MUNICIPALITY = re.compile(r"^[0-9]{4}$")
 
 def relay(nats_url: NatsOption = None) -> None:
     """Publish the global log to NATS JetStream, in order, at least once, until SIGTERM."""
-    from infrastructure.bootstrap import bootstrap
-
     settings = get_settings()
     url = nats_url or settings.nats_url
     if not url:
         typer.echo("No NATS URL: pass --nats or set SAMVERKAN_NATS_URL.", err=True)
         raise typer.Exit(2)
-    samverkan = bootstrap(settings)
-    worker = relay_for(samverkan.events, settings, url)
-    typer.echo(
-        f"relay: store {samverkan.events.datastore.engine.url!r}, NATS {url}, "
-        f"stream {settings.nats_stream}",
-        err=True,
-    )
-    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
-    try:
-        asyncio.run(worker.run())
-    except KeyboardInterrupt:
-        worker.stop()
-    finally:
-        samverkan.close()
+    with opened() as samverkan:  # relays an existing store; never makes one up
+        worker = relay_for(samverkan.events, settings, url)
+        typer.echo(f"relay: NATS {url}, stream {settings.nats_stream}", err=True)
+        signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+        try:
+            asyncio.run(worker.run())
+        except KeyboardInterrupt:
+            worker.stop()
 
 
 def follow(

@@ -49,3 +49,10 @@ def test_the_message_id_is_store_and_position_and_reads_back_for_this_store_only
     assert position_of("f00d:4711", "f00d") == 4711
     assert position_of("beef:4711", "f00d") is None
     assert position_of(None, "f00d") is None
+
+
+def test_the_stores_own_records_of_national_scope_publish_under_national_not_a_wildcard() -> None:
+    incident = {**NOTE, "municipality": "*", "aggregate_type": "integrity_incident"}
+    incident["type"] = "IntegrityIncident.Opened"
+    assert subject_of("samverkan", incident) == "samverkan.national.integrity_incident.Opened"
+    assert cloud_event(incident)["source"] == "/samverkan/national"
