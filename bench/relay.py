@@ -84,7 +84,7 @@ def _relay_rate(samverkan: Samverkan) -> float:
     thread = RelayThread(relay).start()
     try:
         while relay.position < head:
-            time.sleep(0.002)
+            time.sleep(0.02)  # coarse: a busy poll would take the GIL from the relay
         elapsed = time.perf_counter() - started
     finally:
         thread.stop()

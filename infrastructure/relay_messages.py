@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import orjson
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import Select, bindparam, select
 
 from domain.values import Actor, Role
 from infrastructure.audit import AuditQueries
+from infrastructure.read_models import VIEWS
 
 # The relay reads every municipality's log, as a national auditor would.
 RELAY_READER = Actor("samverkan.relay", Role.AUDITOR, "*")
@@ -36,7 +40,31 @@ class RelayLog(AuditQueries):
     """The global log after a position, as the auditor's `/audit/events` items, plus scope."""
 
     def after(self, position: int, limit: int) -> list[dict[str, Any]]:
-        return list(self.log(RELAY_READER, position, limit, None).items)
+        """`log(RELAY_READER, position, limit)` in one joined query; each item from `_item`."""
+        with self.events.reading() as session:
+            rows = session.connection().execute(self._query, {"after": position, "limit": limit})
+            return [
+                self._item(
+                    row,
+                    StoredEvent(
+                        row.originator_id, row.originator_version, row.topic, bytes(row.state)
+                    ),
+                    with_record=True,
+                )
+                for row in rows.mappings()
+            ]
+
+    @cached_property
+    def _query(self) -> Select[Any]:
+        log, events = VIEWS["log"], self.table
+        return (
+            select(log, events.c.originator_id, events.c.originator_version)
+            .add_columns(events.c.topic, events.c.state)
+            .join_from(log, events, events.c.id == log.c.position)
+            .where(log.c.position > bindparam("after"))
+            .order_by(log.c.position)
+            .limit(bindparam("limit"))
+        )
 
     def _item(self, row: Mapping[str, Any], stored: Any, with_record: bool) -> dict[str, Any]:
         item = super()._item(row, stored, with_record)
