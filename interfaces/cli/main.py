@@ -13,6 +13,7 @@ from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
 from infrastructure.tokens import TokenIssuer
 from interfaces.cli import audit as audit_cli
+from interfaces.cli import backup as backup_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
 
@@ -27,6 +28,8 @@ app.add_typer(audit_cli.app, name="audit")
 app.add_typer(export_cli.app, name="export")
 app.add_typer(demo_cli.app, name="demo")
 app.command("replay")(audit_cli.replay)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore_command)
 
 
 @app.callback()
