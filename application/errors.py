@@ -31,3 +31,7 @@ class ConflictError(ApplicationError):
 
 class StoreUnavailableError(ApplicationError):
     """The event store cannot be reached; the command was not recorded."""
+
+
+class StorageFullError(ApplicationError):
+    """The disk that holds the store is full; the command was not recorded."""

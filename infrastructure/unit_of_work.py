@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from application.errors import (
     NotFoundError,
     PreconditionFailedError,
+    StorageFullError,
     StoreUnavailableError,
     WriteConflictError,
 )
 from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
+from infrastructure.disk_full import is_disk_full, reclaim_wal
 from infrastructure.event_store import EventStore
 from infrastructure.group_commit import Batch, GroupCommitter, Member, in_a_transaction
 from infrastructure.insights import holdings_of
@@ -161,9 +163,14 @@ class SqlStore:
                 with self.events.transaction() as session:
                     yield self._unit(session, context, target)
                 return
-            with self.committer.member() as (batch, member):
-                unit = self._unit(batch.session, context, target, (batch, member))
-                yield unit
+            try:
+                with self.committer.member() as (batch, member):
+                    unit = self._unit(batch.session, context, target, (batch, member))
+                    yield unit
+            except Exception as error:
+                if is_disk_full(error):  # the batch has let go of the store by now
+                    reclaim_wal(self.events.datastore.engine)
+                raise
             self._cache_committed(unit.saved)  # reached only once the COMMIT succeeded
 
     def _cache_committed(self, aggregates: list[CaseAggregate]) -> None:
@@ -207,6 +214,8 @@ def meaning_of(error: BaseException) -> BaseException | None:
     ):
         if _sqlstate(error) in RETRYABLE_SQLSTATES:
             return WriteConflictError("The record is locked by another writer.")
+        if is_disk_full(error):
+            return StorageFullError("The disk is full; nothing was recorded.")
         return StoreUnavailableError("The database cannot be reached.")
     return None
 
