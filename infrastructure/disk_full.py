@@ -50,21 +50,22 @@ def disk_of(settings: Settings) -> str:
 _reclaiming = threading.Lock()
 
 
-def reclaim_wal(engine: Engine) -> None:
-    """Give a full SQLite WAL's space back: checkpoint it into the database and truncate it.
+def reclaim_wal(engine: Engine) -> bool:
+    """Give a SQLite WAL's space back: checkpoint it into the database and truncate it.
 
     On a nearly full disk the WAL cannot grow to its automatic checkpoint (1,000 pages), so it
     would keep every frame written since the last one. Best effort and brief: it gives up at
     once if a reader holds an old snapshot, and never blocks a request for long.
     """
     if engine.dialect.name != "sqlite" or not engine.url.database:
-        return
+        return False
     if not _reclaiming.acquire(blocking=False):
-        return  # another thread is at it
+        return False  # another thread is at it
     try:
         with contextlib.closing(sqlite3.connect(engine.url.database, timeout=0.5)) as connection:
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
     except sqlite3.Error:
-        pass  # still full: the next command tries again
+        return False  # still full, or readers held on: the next try may do it
     finally:
         _reclaiming.release()

@@ -30,6 +30,7 @@ from infrastructure.group_commit import Batch, GroupCommitter, Member, in_a_tran
 from infrastructure.insights import holdings_of
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
+from infrastructure.wal_guard import WalGuard
 
 A = TypeVar("A", bound=CaseAggregate)
 
@@ -154,6 +155,7 @@ class SqlStore:
         self.projector = projector or Projector()
         self.policy = policy or AccessPolicy()
         self.committer = GroupCommitter(events.datastore, translate=meaning_of)
+        self.wal_guard = WalGuard(events.datastore.engine)
 
     @contextmanager
     def unit_of_work(self, context: CommandContext, target: UUID | None) -> Iterator[SqlUnitOfWork]:
@@ -172,6 +174,7 @@ class SqlStore:
                     reclaim_wal(self.events.datastore.engine)
                 raise
             self._cache_committed(unit.saved)  # reached only once the COMMIT succeeded
+            self.wal_guard.committed()
 
     def _cache_committed(self, aggregates: list[CaseAggregate]) -> None:
         """Put committed aggregates in the repository's cache, as the library does without
