@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infrastructure.checkpoint_standin import take_checkpoint
+from infrastructure.bootstrap import StoreNotFoundError, require_existing_store
+from infrastructure.checkpoints import take_checkpoint
 from infrastructure.event_store import EventStore
 from infrastructure.keys import chain_key
 from infrastructure.postgres_dump import dump_postgres
@@ -75,11 +76,12 @@ def back_up(
 
 
 def _refuse_unless_ready(settings: Settings, out: Path) -> None:
-    if settings.is_sqlite and not sqlite_path(settings).exists():
-        raise BackupRefusedError(
-            f"No store to back up: {sqlite_path(settings)} does not exist "
-            f"(var dir {settings.var_dir.resolve()})."
-        )
+    if settings.is_sqlite:
+        sqlite_path(settings)  # refuses an in-memory store
+    try:
+        require_existing_store(settings)
+    except StoreNotFoundError as error:
+        raise BackupRefusedError(f"No store to back up: {error}") from error
     if out.exists() and any(out.iterdir()):
         raise BackupRefusedError(f"{out} is not empty: back up into a new directory.")
 
@@ -97,10 +99,10 @@ def _copy_sqlite(settings: Settings, out: Path) -> tuple[int, str, dict[str, Any
     position, head = read_head_sqlite(out / SQLITE_FILE)
     # The checkpoint is signed over the copy, so it names exactly the copy's position.
     copy = EventStore.open(
-        f"sqlite:///{(out / SQLITE_FILE).resolve()}", chain_key(settings.var_dir)
+        f"sqlite:///{(out / SQLITE_FILE).resolve()}", chain_key(settings.var_dir, create=False)
     )
     try:
-        checkpoint = take_checkpoint(copy, settings.var_dir)
+        checkpoint = take_checkpoint(copy, settings.var_dir, create=False)
     finally:
         copy.close()
     with sqlite3.connect(out / SQLITE_FILE) as connection:  # fold any -wal back in

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy import Connection, create_engine, make_url, text
 
-from infrastructure.checkpoint_standin import take_checkpoint
+from infrastructure.checkpoints import take_checkpoint
 from infrastructure.event_store import EventStore
 from infrastructure.keys import chain_key
 from infrastructure.settings import Settings
@@ -59,7 +59,9 @@ def dump_postgres(
     settings: Settings, out: Path, subject_keys: bool
 ) -> tuple[int, str, dict[str, Any]]:
     """Dump the log, chain and source tables (and the key schema): position, head, checkpoint."""
-    events = EventStore.open(settings.store_url, chain_key(settings.var_dir), pool_size=2)
+    events = EventStore.open(
+        settings.store_url, chain_key(settings.var_dir, create=False), pool_size=2
+    )
     engine = create_engine(settings.store_url)
     try:
         with engine.connect() as holder, engine.connect() as snapshot:
@@ -70,7 +72,7 @@ def dump_postgres(
             snapshot_id = snapshot.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
             position, head = _head(snapshot)
             tables, has_keys = source_tables(snapshot), has_key_schema(snapshot)
-            checkpoint = take_checkpoint(events, settings.var_dir)
+            checkpoint = take_checkpoint(events, settings.var_dir, create=False)
             holder.rollback()  # writers go on; the exported snapshot stays as it was
             table_args = [f"--table={schema}.{name}" for schema, name in tables]
             _pg_dump(settings, snapshot_id, out / LOG_DUMP, table_args)

@@ -25,7 +25,7 @@ from infrastructure.backup import (
     sqlite_path,
 )
 from infrastructure.bootstrap import bootstrap
-from infrastructure.checkpoint_standin import checkpoint_consistency
+from infrastructure.checkpoints import checkpoint_consistency
 from infrastructure.keys import chain_key
 from infrastructure.postgres_dump import KEYS_DUMP, LOG_DUMP, pg_restore, shown_url, tables_in
 from infrastructure.settings import Settings

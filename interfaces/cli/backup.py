@@ -17,7 +17,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from application.errors import IntegrityAlarmError
 from infrastructure.backup import BackupRefusedError, back_up
+from infrastructure.keys import KeyFileError
 from infrastructure.postgres_dump import PostgresToolError, shown_url
 from infrastructure.restore import RestoreMismatchError, RestoreRefusedError, restore
 from infrastructure.settings import Settings, get_settings
@@ -52,11 +54,11 @@ def backup(
     try:
         with _steps("backup") as step:
             manifest = back_up(settings, output, not without_subject_keys, step)
-    except BackupRefusedError as error:
+    except (BackupRefusedError, KeyFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
-    except PostgresToolError as error:
-        typer.echo(str(error), err=True)
+    except (PostgresToolError, IntegrityAlarmError) as error:
+        typer.echo(str(error), err=True)  # a log that does not verify gets no signed checkpoint
         raise typer.Exit(1) from error
     summary = {k: manifest[k] for k in ("store", "position", "head", "subject_keys", "files")}
     sys.stdout.write(json.dumps(summary) + "\n")
