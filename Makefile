@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/samverkan_bench
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: install run test lint unit integration e2e soak bench format clean
+.PHONY: install run test lint unit integration e2e soak soak-long bench format clean
 
 install: $(VENV)/.installed
 
@@ -55,3 +55,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# A long steady soak (not in CI): SOAK_MINUTES (default 30), SOAK_DIR, SOAK_DATABASE_URL.
+soak-long: install
+	$(BIN)/python -m tests.soak.long_run

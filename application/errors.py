@@ -42,3 +42,7 @@ class IntegrityAlarmError(ApplicationError):
 
 class UnstorableInputError(ApplicationError):
     """The database refused a value of this command (its input was at fault); nothing written."""
+
+
+class StorageFullError(ApplicationError):
+    """The disk that holds the store is full; the command was not recorded."""

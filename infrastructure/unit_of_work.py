@@ -18,6 +18,7 @@ from application.errors import (
     IntegrityAlarmError,
     NotFoundError,
     PreconditionFailedError,
+    StorageFullError,
     StoreUnavailableError,
     UnstorableInputError,
     WriteConflictError,
@@ -25,6 +26,7 @@ from application.errors import (
 from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
+from infrastructure.disk_full import is_disk_full, reclaim_wal
 from infrastructure.event_store import EventStore
 from infrastructure.group_commit import (
     Batch,
@@ -36,6 +38,7 @@ from infrastructure.group_commit import (
 from infrastructure.insights import holdings_of
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
+from infrastructure.wal_guard import WalGuard
 
 A = TypeVar("A", bound=CaseAggregate)
 
@@ -160,6 +163,7 @@ class SqlStore:
         self.projector = projector or Projector()
         self.policy = policy or AccessPolicy()
         self.committer = GroupCommitter(events.datastore, translate=meaning_of)
+        self.wal_guard = WalGuard(events.datastore.engine)
 
     @contextmanager
     def unit_of_work(self, context: CommandContext, target: UUID | None) -> Iterator[SqlUnitOfWork]:
@@ -169,10 +173,16 @@ class SqlStore:
                 with self.events.transaction() as session:
                     yield self._unit(session, context, target)
                 return
-            with self.committer.member() as (batch, member):
-                unit = self._unit(batch.session, context, target, (batch, member))
-                yield unit
+            try:
+                with self.committer.member() as (batch, member):
+                    unit = self._unit(batch.session, context, target, (batch, member))
+                    yield unit
+            except Exception as error:
+                if is_disk_full(error):  # the batch has let go of the store by now
+                    reclaim_wal(self.events.datastore.engine)
+                raise
             self._cache_committed(unit.saved)  # reached only once the COMMIT succeeded
+            self.wal_guard.committed()
 
     def _cache_committed(self, aggregates: list[CaseAggregate]) -> None:
         """Put committed aggregates in the repository's cache, as the library does without
@@ -219,6 +229,8 @@ def meaning_of(error: BaseException) -> BaseException | None:
     ):
         if _sqlstate(error) in RETRYABLE_SQLSTATES:
             return WriteConflictError("The record is locked by another writer.")
+        if is_disk_full(error):
+            return StorageFullError("The disk is full; nothing was recorded.")
         return StoreUnavailableError("The database cannot be reached.")
     return None
 

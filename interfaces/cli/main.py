@@ -16,6 +16,7 @@ from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
 from infrastructure.tokens import TokenIssuer, check_claims
 from interfaces.cli import audit as audit_cli
+from interfaces.cli import backup as backup_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
 from interfaces.cli import relay as relay_cli
@@ -34,6 +35,8 @@ app.add_typer(demo_cli.app, name="demo")
 app.command("replay")(audit_cli.replay)
 app.command("relay")(relay_cli.relay)
 app.command("follow")(relay_cli.follow)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore_command)
 
 
 @app.callback()

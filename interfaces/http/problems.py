@@ -17,6 +17,7 @@ from starlette.routing import Match
 
 from application import errors as app
 from domain.errors import BlankTextError, DomainRuleError
+from infrastructure.disk_full import disk_of, is_disk_full
 from infrastructure.queries import InvalidCursorError
 from infrastructure.tokens import IdentityProviderUnavailableError, InvalidTokenError
 
@@ -140,9 +141,19 @@ STORE_UNREACHABLE = (sa.OperationalError, sa.InterfaceError, es.OperationalError
 
 
 def _store_unreachable(request: Request, error: Exception) -> JSONResponse:
+    if is_disk_full(error):
+        return _storage_full(request, error)
     logger.warning("store unreachable", error=type(error).__name__)
     detail = "The database cannot be reached."  # never the driver's text: it names hosts
     return problem(503, "Service Unavailable", detail, headers={"Retry-After": "2"})
+
+
+def _storage_full(request: Request, error: Exception) -> JSONResponse:
+    """507, naming the disk to free, never "cannot be reached": the fix is space, not network."""
+    logger.error("disk full", error=type(error).__name__)
+    disk = disk_of(request.app.state.samverkan.settings)
+    detail = f"The disk that holds {disk} is full; nothing was recorded. Free space and retry."
+    return problem(507, "Insufficient Storage", detail, headers={"Retry-After": "30"})
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -164,6 +175,7 @@ def install_problem_handlers(app_: FastAPI) -> None:
     app_.add_exception_handler(RateLimitedError, _rate_limited)
     for kind, *_ in MAPPING:
         app_.add_exception_handler(kind, _mapped)
+    app_.add_exception_handler(app.StorageFullError, _storage_full)
     for unreachable in STORE_UNREACHABLE:
         app_.add_exception_handler(unreachable, _store_unreachable)
     app_.add_exception_handler(Exception, _unexpected)
