@@ -15,6 +15,7 @@ from infrastructure.tokens import TokenIssuer
 from interfaces.cli import audit as audit_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
+from interfaces.cli.banner import banner
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -58,6 +59,8 @@ def serve(
 
         load_demo(samverkan, only_if_empty=True)
     samverkan.close()
+    store = "SQLite" if settings.is_sqlite else "PostgreSQL"
+    typer.echo(banner(host, port, workers, store), err=True)
     uvicorn.run(
         "interfaces.http.asgi:create",
         factory=True,
