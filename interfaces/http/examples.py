@@ -1,0 +1,156 @@
+"""A realistic request body for every command, shown in `/docs` and used by schemathesis.
+
+Free text is Swedish, as case workers write it; places and municipality codes are the programme's
+own (domain.md). Keyed by command class; a route whose body leaves out path fields
+(`AddNoteBody`) shows its command's example without them. Deadlines are built from today, so
+that "Try it out" still works next year; dates that must not lie in the future are in the past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from application import commands as c
+
+Example = dict[str, Any]
+
+ISSUE = "3f2b8c1e-5d4a-4e7b-9c61-2a8f0d9e4b17"
+TASK_FORCE = "8d0c6a52-1b7e-4f3a-a9d4-5e6f7a8b9c0d"
+DECISION = "c4e1f7a9-2d3b-4c5e-8f6a-7b8c9d0e1f2a"
+LATER_DECISION = "d5f2a8b0-3e4c-4d6f-9a7b-8c9d0e1f2a3b"
+MEMBER = "e6a3b9c1-4f5d-4e7a-8b8c-9d0e1f2a3b4c"
+
+INDICATORS = [
+    {"name": "Öppettimmar per vecka", "value": "52", "unit": "timmar", "baseline": "30"},
+    {"name": "Paket utlämnade per månad", "value": "410", "unit": "paket", "target": "400"},
+]
+
+
+def _in_days(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+EXAMPLES: dict[type[BaseModel], Callable[[], Example]] = {
+    # issues
+    c.OpenIssue: lambda: {
+        "municipality": "0561",
+        "locality": "Falerum",
+        "title": "Butiken i Falerum kan stänga",
+        "description": "Handlaren går i pension i sommar och ingen har tagit över. Byalaget "
+        "oroar sig för att byn blir utan dagligvaror och paketombud.",
+        "category": "groceries",
+        "raised_by": {"organisation": "Falerums byalag", "kind": "village_association"},
+    },
+    c.EditIssue: lambda: {
+        "title": "Falerums butik behöver en ny handlare",
+        "description": "Handlaren slutar den 31 augusti. Två intressenter har hört av sig.",
+    },
+    c.AssignResponsibility: lambda: {
+        "unit": "Näringslivsenheten",
+        "role": "bygdelots",
+        "user_id": "elsa.nystrom",
+    },
+    c.AddNote: lambda: {
+        "kind": "meeting",
+        "text": "Möte i bygdegården med byalaget och handlaren. Tolv personer kom; alla vill "
+        "behålla paketombudet även om butiken byter ägare.",
+        "occurred_on": "2024-05-02",
+        "public": True,
+    },
+    c.SplitIssue: lambda: {
+        "title": "Drivmedel i Falerum",
+        "description": "Macken vid väg 134 stänger vid årsskiftet; frågan drivs för sig.",
+        "category": "fuel",
+    },
+    c.ResolveIssue: lambda: {
+        "summary": "En ny handlare tog över butiken den 1 juni, med paket- och apoteksombud."
+    },
+    c.CloseIssue: lambda: {"reason": "Dubblett av ärendet om butiken i Falerum."},
+    c.ReopenIssue: lambda: {"reason": "Den nya handlaren har sagt upp sig; frågan är öppen igen."},
+    # task forces
+    c.FormTaskForce: lambda: {
+        "issue_id": ISSUE,
+        "name": "Insatsstyrka servicepunkt Trönö",
+        "mandate": "Ta fram ett förslag till servicepunkt i Trönö tillsammans med byalaget "
+        "och handlaren, med kostnad och öppettider.",
+        "due_on": _in_days(90),
+        "lead": {
+            "display_name": "Elsa Nyström",
+            "organisation": "Söderhamns kommun",
+            "role": "landsbygdsutvecklare",
+            "user_id": "elsa.nystrom",
+        },
+    },
+    c.AddMember: lambda: {
+        "display_name": "Olof Brandt",
+        "organisation": "Trönö byalag",
+        "role": "kassör",
+    },
+    c.HandOverLead: lambda: {
+        "to_member_id": MEMBER,
+        "note": "Elsa går på föräldraledighet. Olof tar över kontakten med handlaren; "
+        "mötesanteckningarna och offerterna ligger i ärendet.",
+    },
+    c.ExtendMandate: lambda: {
+        "due_on": _in_days(180),
+        "reason": "Upphandlingen av servicepunkten drog ut på tiden.",
+    },
+    c.ReportProgress: lambda: {"text": "Två handlare i Trönö har visat intresse för ombudet."},
+    c.CompleteTaskForce: lambda: {
+        "summary": "Servicepunkten i Trönö öppnade i byns affär, med paket- och apoteksombud."
+    },
+    c.DisbandTaskForce: lambda: {"reason": "Byalaget drog tillbaka frågan när butiken såldes."},
+    # decisions
+    c.ProposeDecision: lambda: {
+        "issue_id": ISSUE,
+        "title": "Driftstöd till butiken i Gårdby",
+        "rationale": "Närmaste dagligvarubutik ligger 25 km bort. Ett driftstöd under "
+        "pilotåret håller butiken öppen medan kundunderlaget byggs upp.",
+        "decision_body": "Kommunstyrelsen",
+        "task_force_id": TASK_FORCE,
+    },
+    c.AdoptDecision: lambda: {"decided_on": "2024-03-14", "reference": "KS 2024/123"},
+    c.RejectDecision: lambda: {"reason": "Kommunstyrelsen vill först se en behovsanalys."},
+    c.RevokeDecision: lambda: {"reason": "Butiken lades ned; stödet betalas inte ut."},
+    c.SupersedeDecision: lambda: {"by_decision_id": LATER_DECISION},
+    # outcomes
+    c.RecordOutcome: lambda: {
+        "issue_id": ISSUE,
+        "decision_ids": [DECISION],
+        "summary": "Butiken i Gårdby har öppet sex dagar i veckan och är paketombud.",
+        "indicators": INDICATORS,
+        "observed_on": "2024-09-30",
+    },
+    c.VerifyOutcome: lambda: {"note": "Stämmer med handlarens kassarapport för september."},
+    c.CorrectOutcome: lambda: {
+        "summary": "Butiken i Gårdby har öppet fem dagar i veckan och är paketombud.",
+        "indicators": INDICATORS[:1],
+        "reason": "Öppettiderna var felräknade: söndagar ingår inte.",
+    },
+    c.RetractOutcome: lambda: {"reason": "Mätningen gällde fel butik."},
+    # staff and the dialogue cycle
+    c.HandOverResponsibilities: lambda: {
+        "to_user": "elsa.nystrom",
+        "note": "Lena går i pension. Elsa tar över hennes ärenden i Vilhelmina; "
+        "kontaktlistan till byaföreningarna ligger i ärendena.",
+    },
+    c.PlanDialogue: lambda: {
+        "every_months": 4,
+        "partner": "Ammarnäs byaförening",
+        "starts_on": _in_days(30),
+    },
+}
+
+_BY_NAME = {command.__name__: make for command, make in EXAMPLES.items()}
+
+
+def example_for(body: type[BaseModel]) -> Example | None:
+    """The example of a body: its command's, less the fields the path supplies."""
+    make = _BY_NAME.get(body.__name__) or _BY_NAME.get(body.__name__.removesuffix("Body"))
+    if make is None:
+        return None
+    return {name: value for name, value in make().items() if name in body.model_fields}
