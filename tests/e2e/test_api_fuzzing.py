@@ -153,10 +153,14 @@ def collect(stream: Iterator[Any]) -> Run:
 
 
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """Valid keys stay valid (and invalid ones invalid), but no two cases share one."""
-    key = (case.headers or {}).get("Idempotency-Key")
-    if isinstance(key, str) and 1 <= len(key) <= 160:
-        case.headers["Idempotency-Key"] = f"{key}-{uuid.uuid4()}"
+    """Valid keys stay valid (and invalid ones invalid), but no two cases share one.
+
+    The header's name is matched in any case: the schema spells it `idempotency-key`, and the
+    explicit examples (one per body, all with the same generated key) arrive spelt so.
+    """
+    for name, key in list((case.headers or {}).items()):
+        if name.lower() == "idempotency-key" and isinstance(key, str) and 1 <= len(key) <= 200:
+            case.headers[name] = f"{key[:163]}-{uuid.uuid4()}"  # at most 200 characters
 
 
 @pytest.fixture(scope="module")
