@@ -33,7 +33,8 @@ SWEDISH = re.compile(r"[åäöÅÄÖ]")
 CASEWORKER = Caller(Role.CASEWORKER, "own")
 # Command fields a route takes from its path or the caller, where they are not ids.
 PATH_VALUES: dict[str, Any] = {"municipality": ÅTVIDABERG, "locality": "Falerum"}
-PATH_VALUES |= {"from_user": "lena.ek", "user_id": "lena.ek"}
+PATH_VALUES |= {"from_user": "lena.ek", "user_id": "lena.ek", "category": "groceries"}
+PATH_VALUES |= {"task_force_ids": []}
 
 
 @pytest.fixture(scope="module")
