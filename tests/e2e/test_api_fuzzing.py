@@ -155,8 +155,9 @@ def collect(stream: Iterator[Any]) -> Run:
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """Valid keys stay valid (and invalid ones invalid), but no two cases share one.
 
-    The header's name is matched in any case: the schema spells it `idempotency-key`, and the
-    explicit examples (one per body, all with the same generated key) arrive spelt so.
+    The header's name is matched in any case (the schema spells it `idempotency-key`), and keys
+    up to the 200-character maximum are made unique too: the coverage phase sends each
+    operation's example body with the same keys, `0` and one of 200 characters.
     """
     for name, key in list((case.headers or {}).items()):
         if name.lower() == "idempotency-key" and isinstance(key, str) and 1 <= len(key) <= 200:
