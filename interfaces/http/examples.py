@@ -214,6 +214,15 @@ EXAMPLES: dict[str, Callable[[], Example]] = {
         "phone": "+46 120 830 00",
     },
     "SetRetention": lambda: {"keep_years": 10},
+    # not a command: a checkpoint sent back to be checked, as `GET /audit/checkpoint` serves it
+    "Checkpoint": lambda: {
+        "position": 1200,
+        "hash": "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f",
+        "signed_at": "2026-11-30T23:00:00+00:00",
+        "key_id": "3fa85f6457174562",
+        "signature": "q3Jm0Yb7XwV2p9LhTz4nKc8sDfG1aE6uRiOoPlMkNjHbVgCfXdZsAwQeRtYuIoPa"
+        "SdFgHjKlZxCvBnMqWeRtYu",  # 64 bytes in base64url, as Ed25519 signs
+    },
 }
 
 

@@ -81,7 +81,9 @@ def test_each_example_is_valid_for_its_body_and_its_command(app: FastAPI) -> Non
         example = example_for(body)
         assert example is not None and example == schema_example(app, method, path)
         body.model_validate(example)
-        command = getattr(commands, body.__name__.removesuffix("Body"))
+        command = getattr(commands, body.__name__.removesuffix("Body"), None)
+        if command is None:  # a body that is not a command, such as a checkpoint
+            continue
         from_path = {
             name: PATH_VALUES.get(name, UUID(int=1))
             for name in command.model_fields
