@@ -214,7 +214,12 @@ EXAMPLES: dict[str, Callable[[], Example]] = {
         "phone": "+46 120 830 00",
     },
     "SetRetention": lambda: {"keep_years": 10},
-    # not a command: a checkpoint sent back to be checked, as `GET /audit/checkpoint` serves it
+    # not commands: a calendar feed to subscribe to, and a checkpoint sent back to be checked
+    "FeedRequest": lambda: {
+        "kind": "timeline",
+        "params": {"municipality": "0561", "category": "groceries", "lang": "sv"},
+    },
+    # (the checkpoint exactly as `GET /audit/checkpoint` serves it)
     "Checkpoint": lambda: {
         "position": 1200,
         "hash": "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f",
