@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from bench import history, http, lists, relay, replay, store, streaming_export
-from bench.common import POSTGRES_URL, ROUNDS, Figure, say
+from bench.common import POSTGRES_URL, ROUNDS, Figure, create_database_if_missing, say
 from bench.machine import describe
 
 FIGURES: dict[str, Callable[[], list[Figure]]] = {
@@ -40,7 +40,7 @@ def main(names: list[str]) -> int:
         print(f"unknown figure(s): {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
         return 2
     print("Samverkan benchmarks (quality.md): ratios of figures measured side by side, one run")
-    for line in describe():
+    for line in machine():
         print("  " + line)
     print(f"  rounds: {ROUNDS} (medians); PostgreSQL: {'yes' if POSTGRES_URL else 'no'}")
     figures: list[Figure] = []
@@ -57,6 +57,14 @@ def main(names: list[str]) -> int:
             print(_format(figure), flush=True)
     print(_summary(figures))
     return 0
+
+
+def machine() -> list[str]:
+    """The machine's description. On a fresh machine the PostgreSQL database does not exist
+    yet, and describing PostgreSQL connects to it: so it is created first."""
+    if POSTGRES_URL:
+        create_database_if_missing(POSTGRES_URL)
+    return describe()
 
 
 def _format(figure: Figure) -> str:

@@ -112,14 +112,15 @@ def scratch_dir(name: str) -> Iterator[Path]:
 
 
 def reset_postgres(url: str) -> None:
-    _create_database_if_missing(plain_postgres(url))
+    create_database_if_missing(url)
     with psycopg.connect(plain_postgres(url), autocommit=True) as connection:
         connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
         connection.execute("CREATE SCHEMA public")
 
 
-def _create_database_if_missing(url: str) -> None:
-    parts = urlsplit(url)
+def create_database_if_missing(url: str) -> None:
+    """Creates the database a URL names, through the server's `postgres` database."""
+    parts = urlsplit(plain_postgres(url))
     name = parts.path.lstrip("/")
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():

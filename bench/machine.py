@@ -65,5 +65,9 @@ def _postgres_version() -> str:
 
 
 def _wrk_version() -> str:
-    result = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
-    return (result.stdout or result.stderr).splitlines()[0].strip()
+    try:
+        result = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    except FileNotFoundError:
+        return "not installed"
+    lines = (result.stdout or result.stderr).splitlines()
+    return lines[0].strip() if lines else "?"

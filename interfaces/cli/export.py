@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from application.errors import NotFoundError
 from domain.values import NATIONAL_SCOPE, Actor, Category, Role
 from infrastructure.timeline import Timeline, TimelineFilter, TimelineQueries
-from interfaces.exports import ExportFormat, Language, entries_to_write, render
+from interfaces.exports import Delimiter, ExportFormat, Language, entries_to_write, render
 
 app = typer.Typer(no_args_is_help=True, help="Export timelines.")
 
@@ -52,6 +52,9 @@ def timeline(
     category: Annotated[Category | None, typer.Option(help="The issue's category.")] = None,
     date_from: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
     date_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+    delimiter: Annotated[
+        Delimiter, typer.Option(help="CSV only: comma, or semicolon for Swedish spreadsheets.")
+    ] = Delimiter.COMMA,
 ) -> None:
     """Write a timeline in JSON, CSV, iCalendar or HTML: the same export as the HTTP route."""
     from interfaces.cli.store import opened
@@ -65,7 +68,7 @@ def timeline(
             typer.echo(str(error), err=True)
             raise typer.Exit(1) from error
         with _destination(output) as sink, _progress(timeline, fmt) as counted:
-            for chunk in render(counted, fmt, lang):
+            for chunk in render(counted, fmt, lang, delimiter):
                 sink.write(chunk)
 
 

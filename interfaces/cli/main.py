@@ -20,6 +20,7 @@ from interfaces.cli import backup as backup_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
 from interfaces.cli import relay as relay_cli
+from interfaces.cli.banner import banner
 from interfaces.cli.store import announce
 
 app = typer.Typer(
@@ -69,6 +70,8 @@ def serve(
 
         load_demo(samverkan, only_if_empty=True)
     samverkan.close()
+    store = "SQLite" if settings.is_sqlite else "PostgreSQL"
+    typer.echo(banner(host, port, workers, store), err=True)
     uvicorn.run(
         "interfaces.http.asgi:create",
         factory=True,

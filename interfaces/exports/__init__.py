@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from infrastructure.timeline import Timeline
 from interfaces.exports import as_csv, as_html, as_ics, as_json
+from interfaces.exports.as_csv import Delimiter
 
 
 class ExportFormat(StrEnum):
@@ -45,8 +46,15 @@ RENDERERS: dict[ExportFormat, Renderer] = {
 }
 
 
-def render(timeline: Timeline, fmt: ExportFormat, lang: str = "sv") -> Iterator[bytes]:
+def render(
+    timeline: Timeline,
+    fmt: ExportFormat,
+    lang: str = "sv",
+    delimiter: Delimiter = Delimiter.COMMA,
+) -> Iterator[bytes]:
     """The export as byte chunks, produced only as fast as they are consumed."""
+    if fmt is ExportFormat.CSV:
+        return as_csv.render(timeline, lang, delimiter)
     return RENDERERS[fmt].render(timeline, lang)
 
 

@@ -15,7 +15,10 @@ from infrastructure.queries import RecordQueries
 from infrastructure.relay import RelayThread, relay_for
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenVerifier
+from interfaces.http.docs import install_offline_docs
 from interfaces.http.middleware import RequestMiddleware
+from interfaces.http.openapi_extras import document
+from interfaces.http.paging import NextPageLinks
 from interfaces.http.problems import install_problem_handlers
 from interfaces.http.routers import (
     audit,
@@ -64,6 +67,9 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
         summary="Event-sourced case management for municipalities and local communities.",
         description="Issues, task forces, decisions and outcomes; every change is an event.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_offline_docs, below
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.samverkan = samverkan
     app.state.queries = RecordQueries(samverkan.events, samverkan.policy)
@@ -72,7 +78,9 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     for router in ROUTERS:
         app.include_router(router)
+    install_offline_docs(app)
     install_problem_handlers(app)
+    app.add_middleware(NextPageLinks)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -90,6 +98,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
             Problem.model_json_schema()
         )
+        document(schema, app.routes)
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, create_model
 
 from application.bus import CommandBus
 from application.commands import Command
@@ -72,7 +72,7 @@ def body_of(command: type[Command], *from_path: str) -> type[BaseModel]:
     """
     partial = _refuses_an_empty_body(command, from_path)
     fields: dict[str, Any] = {
-        name: (_not_null(field.annotation) if partial else field.annotation, field)
+        name: (_strict_bool(_not_null(field.annotation) if partial else field.annotation), field)
         for name, field in command.model_fields.items()
         if name not in from_path
     }
@@ -83,6 +83,11 @@ def body_of(command: type[Command], *from_path: str) -> type[BaseModel]:
         __doc__=command.__doc__,
         **fields,
     )
+
+
+def _strict_bool(annotation: Any) -> Any:
+    """A JSON flag is `true` or `false`: pydantic alone would also take `0`, `1` and `"yes"`."""
+    return StrictBool if annotation is bool else annotation
 
 
 def _not_null(annotation: Any) -> Any:

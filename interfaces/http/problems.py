@@ -92,6 +92,8 @@ def _validation(request: Request, error: Exception) -> JSONResponse:
     # A pydantic ValidationError reaches here when a route builds a command from a valid body
     # plus path values and a cross-field rule fails (e.g. EditIssue with nothing to change).
     assert isinstance(error, RequestValidationError | ValidationError)
+    if _body_not_sent_as_json(error):
+        return problem(415, "Unsupported Media Type", SEND_JSON)
     details = error.errors()
     if any(d.get("type") == "json_invalid" for d in details):
         return problem(400, "Bad Request", "The body is not valid JSON.")
@@ -100,6 +102,14 @@ def _validation(request: Request, error: Exception) -> JSONResponse:
         for d in details
     ]
     return problem(422, "Unprocessable Content", "The request has invalid fields.", errors)
+
+
+SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
+
+
+def _body_not_sent_as_json(error: Exception) -> bool:
+    """FastAPI hands the raw bytes to validation when the content type is not JSON."""
+    return isinstance(error, RequestValidationError) and isinstance(error.body, bytes | bytearray)
 
 
 def _cursor(request: Request, error: Exception) -> JSONResponse:

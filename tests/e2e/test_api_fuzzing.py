@@ -153,10 +153,15 @@ def collect(stream: Iterator[Any]) -> Run:
 
 
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """Valid keys stay valid (and invalid ones invalid), but no two cases share one."""
-    key = (case.headers or {}).get("Idempotency-Key")
-    if isinstance(key, str) and 1 <= len(key) <= 160:
-        case.headers["Idempotency-Key"] = f"{key}-{uuid.uuid4()}"
+    """Valid keys stay valid (and invalid ones invalid), but no two cases share one.
+
+    The header's name is matched in any case (the schema spells it `idempotency-key`), and keys
+    up to the 200-character maximum are made unique too: the coverage phase sends each
+    operation's example body with the same keys, `0` and one of 200 characters.
+    """
+    for name, key in list((case.headers or {}).items()):
+        if name.lower() == "idempotency-key" and isinstance(key, str) and 1 <= len(key) <= 200:
+            case.headers[name] = f"{key[:163]}-{uuid.uuid4()}"  # at most 200 characters
 
 
 @pytest.fixture(scope="module")

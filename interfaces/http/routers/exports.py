@@ -14,7 +14,7 @@ from pydantic import BeforeValidator
 
 from domain.values import Category
 from infrastructure.timeline import TimelineFilter, TimelineQueries
-from interfaces.exports import RENDERERS, ExportFormat, Language, filename, render
+from interfaces.exports import RENDERERS, Delimiter, ExportFormat, Language, filename, render
 from interfaces.exports.as_json import TIMELINE_JSON_SCHEMA
 from interfaces.http.problems import responses
 from interfaces.http.security import FeedCallerDep
@@ -58,7 +58,9 @@ locality, issue_id, record_type, record_id, title, actor_role`.
 
 - `json`: one document `{"items": [...]}` (schema below).
 - `csv`: RFC 4180, UTF-8 with a byte order mark (so spreadsheets read å, ä and ö), CRLF line
-  ends, a header row of the entry fields in order. Empty cells stand for null.
+  ends, a header row of the entry fields in order. Empty cells stand for null. Fields are
+  separated by commas, or by semicolons with `delimiter=semicolon`, as Swedish spreadsheets
+  expect.
 - `ics`: RFC 5545. Task force deadlines, decision adoptions and outcome observations become
   all-day events whose UIDs stay the same between downloads, so a subscription updates.
 - `html`: a self-contained printable page with an SVG timeline per issue; Swedish by default,
@@ -86,6 +88,9 @@ def export_timeline(
     date_to: Annotated[IsoDate | None, Query(alias="to", description="To this day.")] = None,
     fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.JSON,
     lang: Language = Language.SV,
+    delimiter: Annotated[
+        Delimiter, Query(description="CSV only: `comma` (RFC 4180) or `semicolon`.")
+    ] = Delimiter.COMMA,
 ) -> StreamingResponse:
     if date_from is not None and date_to is not None and date_from > date_to:
         raise RequestValidationError(
@@ -101,5 +106,5 @@ def export_timeline(
         name = filename(fmt, municipality or caller.municipality)
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return StreamingResponse(
-        render(timeline, fmt, lang), media_type=renderer.media_type, headers=headers
+        render(timeline, fmt, lang, delimiter), media_type=renderer.media_type, headers=headers
     )
