@@ -19,12 +19,13 @@ from urllib.parse import urlencode
 from uuid import UUID, uuid4
 
 import jwt
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, select, update
+from sqlalchemy import JSON, Column, MetaData, String, Table, select, update
 from sqlalchemy.engine import Engine
 
 from domain.values import Actor, Role
 from infrastructure.event_store import EventStore
 from infrastructure.keys import token_signing_key
+from infrastructure.read_models import Instant
 from infrastructure.settings import Settings
 
 
@@ -64,9 +65,9 @@ feed_table = Table(
     Column("municipality", String(4), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("params", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", Instant(), nullable=False),
+    Column("expires_at", Instant(), nullable=False),
+    Column("revoked_at", Instant()),
     Column("revoked_by", String(64)),
 )
 
