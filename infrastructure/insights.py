@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import Session
 
 from application.ports import CommandResult, Holdings
-from domain.dialogue_plan import next_dialogue_due
+from domain.dialogue_plan import RETIRED, next_dialogue_due
 from domain.values import Actor, IssueStatus, NoteKind, TaskForceStatus
 from infrastructure.event_store import EventStore
 from infrastructure.read_models import VIEWS
@@ -262,6 +262,7 @@ def _dialogue_cycle(
     plans = session.execute(
         select(plan)
         .where(scoped(plan.c.municipality, actor, municipality))
+        .where(plan.c.status != RETIRED)  # a retired plan has left the cycle
         .order_by(plan.c.municipality, plan.c.locality)
     ).mappings()
     out = []

@@ -23,11 +23,14 @@ from application.errors import (
 from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
+from domain.issue import NoteState
 from infrastructure.event_store import EventStore
 from infrastructure.group_commit import Batch, GroupCommitter, Member, in_a_transaction
 from infrastructure.insights import holdings_of
+from infrastructure.note_log import note_state
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
+from infrastructure.registrations import next_registration_number
 
 A = TypeVar("A", bound=CaseAggregate)
 
@@ -126,6 +129,12 @@ class SqlUnitOfWork:
                 member_id=result.member_id,
             )
         )
+
+    def next_registration_number(self, municipality: str, year: int) -> str:
+        return next_registration_number(self.session, municipality, year)
+
+    def note(self, issue_id: UUID, note_id: UUID) -> NoteState | None:
+        return note_state(self.session, issue_id, note_id)
 
 
 def mutate_each(aggregate: Any, events: Iterable[Any]) -> Any:

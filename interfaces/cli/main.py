@@ -53,6 +53,9 @@ def serve(
     samverkan = bootstrap(
         settings
     )  # creates tables and rebuilds changed views before workers start
+    from infrastructure.registrations import register_unnumbered_issues
+
+    register_unnumbered_issues(samverkan.events, samverkan.bus)  # once, before the workers
     if demo:
         from interfaces.cli.demo import load_demo
 
