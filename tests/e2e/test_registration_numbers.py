@@ -71,9 +71,7 @@ def test_the_csv_and_html_timelines_show_the_number(
     client: TestClient, caseworker: Headers, open_issue: Callable[..., str]
 ) -> None:
     open_issue()
-    exported = client.get(
-        "/api/v1/exports/timeline", params={"format": "csv"}, headers=caseworker
-    )
+    exported = client.get("/api/v1/exports/timeline", params={"format": "csv"}, headers=caseworker)
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"), newline="")))
     assert rows[0][-1] == "registration_number"
     assert rows[0][:2] == ["date", "kind"]

@@ -11,8 +11,8 @@ import pytest
 from domain.errors import (
     BlankTextError,
     DeadlineError,
-    DuplicateMemberError,
     DomainRuleError,
+    DuplicateMemberError,
     LeadRemovalError,
     NotAMemberError,
     RecordNotOpenError,
