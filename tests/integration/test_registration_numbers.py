@@ -103,9 +103,8 @@ def test_a_rolled_back_opening_gives_its_number_back(samverkan: Samverkan) -> No
     class Refused(Exception):
         pass
 
-    with pytest.raises(Refused):
-        with samverkan.bus.store.unit_of_work(context(), None) as uow:
-            open_issue(opening("Ångrat"), uow)  # took number 1, then the transaction fails
-            raise Refused
+    with pytest.raises(Refused), samverkan.bus.store.unit_of_work(context(), None) as uow:
+        open_issue(opening("Ångrat"), uow)  # took number 1, then the transaction fails
+        raise Refused
     samverkan.bus.dispatch(opening("Servicepunkt i Trönö"), context())
     assert numbers(samverkan) == expected(1)
