@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from application.ports import CommandResult, Holdings
 from domain.dialogue_plan import RETIRED, next_dialogue_due
-from domain.values import Actor, IssueStatus, NoteKind, TaskForceStatus
+from domain.values import SYSTEM_USER, Actor, IssueStatus, NoteKind, TaskForceStatus
 from infrastructure.event_store import EventStore
+from infrastructure.note_log import current_occurred_on, not_withdrawn
 from infrastructure.read_models import VIEWS
 
 WINDOW_DAYS = 90
@@ -185,7 +186,7 @@ class _PersonDependency:
         query = (
             select(*keys, log.c.actor_user, func.count(), recent, func.max(log.c.occurred_at))
             .select_from(log.join(self.issue, self.issue.c.id == log.c.issue_id))
-            .where(self.scope, condition)
+            .where(self.scope, condition, log.c.actor_user != SYSTEM_USER)  # people only
             .group_by(*keys, log.c.actor_user)
         )
         grouped: dict[tuple[Any, ...], list[Tally]] = defaultdict(list)
@@ -252,10 +253,10 @@ def _dialogue_cycle(
 ) -> list[Row]:
     plan, note, issue = VIEWS["dialogue_plan"], VIEWS["note"], VIEWS["issue"]
     last_notes = session.execute(
-        select(issue.c.municipality, issue.c.locality, func.max(note.c.occurred_on))
+        select(issue.c.municipality, issue.c.locality, func.max(current_occurred_on()))
         .select_from(note.join(issue, issue.c.id == note.c.issue_id))
         .where(scoped(issue.c.municipality, actor, municipality))
-        .where(note.c.kind.in_([str(k) for k in DIALOGUE_KINDS]))
+        .where(note.c.kind.in_([str(k) for k in DIALOGUE_KINDS]), not_withdrawn())
         .group_by(issue.c.municipality, issue.c.locality)
     )
     last_on = {(m, loc): day for m, loc, day in last_notes}

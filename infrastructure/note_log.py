@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from domain.issue import NoteState
@@ -61,3 +61,25 @@ def with_changes(
         if change["occurred_on"] is not None:
             note["occurred_on"] = change["occurred_on"]
     return notes
+
+
+def current_occurred_on() -> Any:
+    """SQL: a note's date as it reads now, its latest correction's where it was corrected."""
+    corrected = (
+        select(CHANGE.c.occurred_on)
+        .where(CHANGE.c.note_id == NOTE.c.note_id, CHANGE.c.occurred_on.is_not(None))
+        .order_by(CHANGE.c.position.desc())
+        .limit(1)
+        .correlate(NOTE)
+        .scalar_subquery()
+    )
+    return func.coalesce(corrected, NOTE.c.occurred_on)
+
+
+def not_withdrawn() -> Any:
+    """SQL: the note was not withdrawn."""
+    return ~exists(
+        select(CHANGE.c.position)
+        .where(CHANGE.c.note_id == NOTE.c.note_id, CHANGE.c.withdrawn.is_(True))
+        .correlate(NOTE)
+    )

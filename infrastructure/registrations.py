@@ -18,12 +18,11 @@ from application.commands import RegisterIssue
 from application.ports import CommandContext
 from domain.errors import AlreadyRegisteredError
 from domain.registration import RegistrationNumber
-from domain.values import Actor, Role
+from domain.values import SYSTEM_USER, Actor, Role
 from infrastructure.event_store import EventStore
 from infrastructure.read_models import VIEWS
 
 ISSUE = VIEWS["issue"]
-SYSTEM_USER = "samverkan.system"  # the actor of what the service records by itself
 
 
 def next_registration_number(session: Session, municipality: str, year: int) -> str:

@@ -204,3 +204,29 @@ def test_a_retired_dialogue_plan_leaves_the_cycle_and_can_be_planned_again(
     assert [i["locality"] for i in cycle] == ["Dikanas"]
     never = client.delete("/api/v1/localities/Dikanäs/dialogue-plan", headers=caseworker)
     assert never.status_code == 404
+
+
+def test_the_dialogue_cycle_counts_notes_as_corrected_and_not_withdrawn(
+    client: TestClient, caseworker: Headers, open_issue: Callable[..., str]
+) -> None:
+    plan = {"every_months": 4, "partner": "Falerums byalag", "starts_on": "2024-01-15"}
+    assert client.put(
+        "/api/v1/localities/Falerum/dialogue-plan", json=plan, headers=caseworker
+    ).is_success
+    issue_id = open_issue()
+    long_ago = (TODAY - timedelta(days=300)).isoformat()
+    old = add_note(client, caseworker, issue_id, occurred_on=long_ago)
+    recent = add_note(client, caseworker, issue_id)
+
+    def last_dialogue() -> Any:
+        items = client.get("/api/v1/insights/dialogue-cycle", headers=caseworker).json()["items"]
+        return items[0]["last_dialogue_on"]
+
+    assert last_dialogue() == YESTERDAY
+    base = f"/api/v1/issues/{issue_id}/notes"
+    withdrawn = {"reason": "Mötet blev inställt."}
+    assert client.post(f"{base}/{recent}/withdraw", json=withdrawn, headers=caseworker).is_success
+    assert last_dialogue() == long_ago
+    redated = {"occurred_on": "2025-06-01", "reason": "Fel datum."}
+    assert client.post(f"{base}/{old}/correct", json=redated, headers=caseworker).is_success
+    assert last_dialogue() == "2025-06-01"

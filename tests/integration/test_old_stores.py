@@ -158,5 +158,7 @@ def test_every_issue_of_an_old_store_is_numbered_in_opening_order_at_start_up(
     ).json()
     registered = [e for e in history["items"] if e["type"] == "Issue.Registered"]
     assert [e["actor"]["user_id"] for e in registered] == ["samverkan.system"]
+    dependency = test_client.get("/api/v1/insights/person-dependency", headers=headers)
+    assert "samverkan.system" not in dependency.text  # the service itself is not a person
     verified = test_client.get("/api/v1/audit/verify", headers=headers).json()
     assert verified["intact"] is True
