@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from application.bus import CommandBus
@@ -26,12 +26,27 @@ ISSUE = VIEWS["issue"]
 
 
 def next_registration_number(session: Session, municipality: str, year: int) -> str:
-    highest = session.execute(
-        select(func.max(ISSUE.c.registration_serial)).where(
-            ISSUE.c.municipality == municipality, ISSUE.c.registration_year == year
-        )
-    ).scalar()
+    # On the session's connection: the ORM session's own execute costs more than the query.
+    highest = (
+        session.connection()
+        .execute(_HIGHEST_SERIAL, {"municipality": municipality, "year": year})
+        .scalar()
+    )
     return str(RegistrationNumber(municipality, year, (highest or 0) + 1))
+
+
+# The last entry of the unique index, built once: `max()` made SQLite walk the whole year's
+# entries (about 1 ms at 2,000 issues), where ORDER BY ... DESC LIMIT 1 reads one.
+_HIGHEST_SERIAL = (
+    select(ISSUE.c.registration_serial)
+    .where(
+        ISSUE.c.municipality == bindparam("municipality"),
+        ISSUE.c.registration_year == bindparam("year"),
+        ISSUE.c.registration_serial.is_not(None),
+    )
+    .order_by(ISSUE.c.registration_serial.desc())
+    .limit(1)
+)
 
 
 def register_unnumbered_issues(events: EventStore, bus: CommandBus) -> int:
