@@ -102,6 +102,17 @@ def audit_log(caller: Caller) -> int:
     return 200 if caller.role in (Role.AUDITOR, Role.ADMIN) else 403
 
 
+def subscribe(caller: Caller) -> int:
+    return 401 if caller.role is None else 201
+
+
+def revoke_feed(caller: Caller) -> int:
+    """The feed is a caseworker's of 0561: only an admin of 0561 may revoke it, besides her."""
+    if caller.role is None:
+        return 401
+    return 200 if (caller.role, caller.scope) == (Role.ADMIN, "own") else 404
+
+
 def command(success: int, foreign: int = 404) -> Expect:
     """Writers act on their own municipality's records; a foreign target is 404 (or `foreign`)."""
 
@@ -232,6 +243,11 @@ def removal(s: Seeder) -> Call:
     return Call({"task_force_id": task_force_id, "member_id": s.member(task_force_id)})
 
 
+def seeded_feed(s: Seeder) -> Call:
+    feed = s.post("/api/v1/feeds", {"kind": "dialogue-cycle"})
+    return Call(params={"feed_id": feed["id"]})
+
+
 def supersession(s: Seeder) -> Call:
     issue_id = s.issue()
     old, new = s.decision(issue_id, adopted=True), s.decision(issue_id, adopted=True)
@@ -249,6 +265,14 @@ def dialogue_plan(s: Seeder) -> Call:
 
 
 REASON = {"reason": "Byalaget drog tillbaka frågan."}
+# Well formed, but signed by nobody: any reader who may ask gets 200 and "not consistent".
+FORGED = {
+    "position": 1,
+    "hash": "00" * 32,
+    "signed_at": "2026-01-01T00:00:00+00:00",
+    "key_id": "0123456789abcdef",
+    "signature": "AAAA",
+}
 LATER = (TODAY + timedelta(days=120)).isoformat()
 
 
@@ -371,6 +395,12 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # audit (auditors and admins), exports and insights (every role, within scope)
     ("GET", "/api/v1/audit/events"): Rule(audit_log),
     ("GET", "/api/v1/audit/verify"): Rule(audit_log),
+    ("GET", "/api/v1/audit/checkpoint"): Rule(audit_log),
+    ("GET", "/api/v1/audit/checkpoint-key"): Rule(audit_log),
+    ("POST", "/api/v1/audit/checkpoint/verify"): Rule(audit_log, lambda s: Call(body=FORGED)),
+    # calendar feeds: anyone may subscribe; a feed is revoked by its owner or a local admin
+    ("POST", "/api/v1/feeds"): Rule(subscribe, lambda s: Call(body={"kind": "timeline"})),
+    ("DELETE", "/api/v1/feeds/{feed_id}"): Rule(revoke_feed, seeded_feed),
     ("GET", "/api/v1/exports/timeline"): Rule(read_list),
     ("GET", "/api/v1/insights/person-dependency"): Rule(read_list),
     ("GET", "/api/v1/insights/dialogue-cycle"): Rule(read_list),

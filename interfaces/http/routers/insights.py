@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from icalendar import Calendar, Event
 
 from application import commands as c
+from application.commands import TEXT
 from application.errors import NotFoundError
 from application.policy import Query as Read
 from domain.dialogue_plan import RETIRED, dialogue_plan_id
@@ -29,7 +30,7 @@ from interfaces.http.insight_schemas import (
 )
 from interfaces.http.reading import LIST_ERRORS, READ_ERRORS, PolicyDep, QueriesDep
 from interfaces.http.schemas import Accepted
-from interfaces.http.security import CallerDep
+from interfaces.http.security import CallerDep, FeedCallerDep
 from interfaces.privacy import Pseudonyms
 
 router = APIRouter()
@@ -37,7 +38,7 @@ router = APIRouter()
 Municipality = Annotated[
     str | None, Query(pattern=r"^[0-9]{4}$", description="Only this municipality (kommunkod).")
 ]
-Locality = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
+Locality = Annotated[str, Path(min_length=1, max_length=200, pattern=TEXT)]
 
 
 def get_now() -> datetime:
@@ -125,13 +126,16 @@ def dialogue_cycle(
     },
 )
 def dialogue_cycle_calendar(
-    caller: CallerDep,
+    caller: FeedCallerDep,
     policy: PolicyDep,
     insights: InsightsDep,
     now: NowDep,
     municipality: Municipality = None,
 ) -> Response:
-    """The planned dialogues as iCalendar: one recurring event per locality, from its next due."""
+    """The planned dialogues as iCalendar: one recurring event per locality, from its next due.
+
+    Calendar apps subscribe with a feed token in the URL (`POST /api/v1/feeds`).
+    """
     policy.authorise_query(caller, Read.INSIGHT)
     calendar = Calendar()
     calendar.add("prodid", "-//Samverkan//Årshjul//SV")

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from application import commands as c
+from application.commands import TEXT
 from domain.registration import PATTERN
 from domain.values import Category, IssueStatus
 from interfaces.http.commanding import (
@@ -26,6 +27,7 @@ from interfaces.http.reading import (
     Limit,
     PolicyDep,
     QueriesDep,
+    SearchText,
     Version,
     read_page,
     read_view,
@@ -50,13 +52,14 @@ def list_issues(
     queries: QueriesDep,
     policy: PolicyDep,
     municipality: Code = None,
-    locality: Annotated[str | None, Query(max_length=200)] = None,
+    locality: SearchText = None,
     status: IssueStatus | None = None,
     category: Category | None = None,
     q: Annotated[
         str | None,
         Query(
             max_length=200,
+            pattern=TEXT,
             description="Text in title, description, locality or registration number",
         ),
     ] = None,
