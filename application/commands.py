@@ -7,7 +7,7 @@ lists every failing field and the HTTP layer needs no rules of its own.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -75,6 +75,20 @@ Day = Annotated[
     BeforeValidator(_date_input),
     AfterValidator(_within_bounds),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_TEXT}),
+]
+
+
+def _not_after_today(value: date) -> date:
+    if value > datetime.now(UTC).date():
+        raise ValueError("must not be after today (UTC)")
+    return value
+
+
+# A business date that has happened: a decision, an observation, a dialogue. Built on `Day`.
+PastDay = Annotated[
+    Day,
+    AfterValidator(_not_after_today),
+    Field(description="A date (YYYY-MM-DD) not after today (UTC)."),
 ]
 
 
@@ -194,7 +208,7 @@ class AddNote(IssueCommand):
 
     kind: NoteKind
     text: LongText
-    occurred_on: Day
+    occurred_on: PastDay
     public: bool = False
 
 
@@ -222,6 +236,35 @@ class ReopenIssue(IssueCommand):
     """Open a resolved or closed issue again, with the reason."""
 
     reason: LongText
+
+
+class CorrectNote(IssueCommand):
+    """Correct a note's text or date, with the reason; the history keeps both versions."""
+
+    note_id: UUID
+    text: LongText | None = None
+    occurred_on: PastDay | None = None
+    reason: LongText
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectNote:
+        if self.text is None and self.occurred_on is None:
+            raise ValueError("name at least one of text, occurred_on")
+        return self
+
+
+class WithdrawNote(IssueCommand):
+    """Withdraw a note sent by mistake, with the reason; it stays in the history, marked."""
+
+    note_id: UUID
+    reason: LongText
+
+
+class RegisterIssue(IssueCommand):
+    """Give a registration number to an issue opened before numbers were given at opening.
+
+    Not an HTTP route: start-up records it, as the system, for each such issue in opening order.
+    """
 
 
 # Task forces
@@ -295,7 +338,7 @@ class ProposeDecision(Command):
 class AdoptDecision(DecisionCommand):
     """Record that a proposed decision was adopted."""
 
-    decided_on: Day
+    decided_on: PastDay
     reference: ShortText | None = None
 
 
@@ -317,6 +360,20 @@ class SupersedeDecision(DecisionCommand):
     by_decision_id: UUID
 
 
+class CorrectDecision(DecisionCommand):
+    """Correct an adopted decision's date or reference, with the reason."""
+
+    decided_on: PastDay | None = None
+    reference: ShortText | None = None
+    reason: LongText
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectDecision:
+        if self.decided_on is None and self.reference is None:
+            raise ValueError("name at least one of decided_on, reference")
+        return self
+
+
 # Outcomes
 
 
@@ -327,7 +384,7 @@ class RecordOutcome(Command):
     decision_ids: list[UUID] = Field(max_length=100)
     summary: LongText
     indicators: list[Indicator] = Field(max_length=100)
-    observed_on: Day
+    observed_on: PastDay
 
     @model_validator(mode="after")
     def _unique_names(self) -> RecordOutcome:
@@ -396,6 +453,17 @@ class PlanDialogue(Command):
     starts_on: Day | None = Field(
         None, description="The first planned dialogue (YYYY-MM-DD); default today."
     )
+
+    @property
+    def target(self) -> UUID | None:
+        return dialogue_plan_id(self.municipality, self.locality)
+
+
+class RetireDialoguePlan(Command):
+    """Take a locality's dialogue plan out of the annual cycle; planning it again revives it."""
+
+    municipality: MunicipalityCode
+    locality: ShortText
 
     @property
     def target(self) -> UUID | None:

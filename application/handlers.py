@@ -12,7 +12,7 @@ from application.ports import CommandResult, UnitOfWork
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
-from domain.issue import Issue
+from domain.issue import Issue, NoteState
 from domain.outcome import Outcome
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
@@ -25,7 +25,8 @@ Handler = Callable[[Any, UnitOfWork], CommandResult]
 
 def open_issue(cmd: c.OpenIssue, uow: UnitOfWork) -> CommandResult:
     fields = cmd.model_dump(mode="json")
-    return uow.save(Issue.open(by=uow.by, parent_id=None, **fields))
+    number = uow.next_registration_number(cmd.municipality, uow.today.year)
+    return uow.save(Issue.open(by=uow.by, parent_id=None, registration_number=number, **fields))
 
 
 def edit_issue(cmd: c.EditIssue, uow: UnitOfWork) -> CommandResult:
@@ -48,7 +49,8 @@ def add_note(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
 
 def split_issue(cmd: c.SplitIssue, uow: UnitOfWork) -> CommandResult:
     parent = uow.get(cmd.issue_id, Issue)
-    child = parent.split_off(cmd.title, cmd.description, cmd.category, uow.by)
+    number = uow.next_registration_number(parent.municipality, uow.today.year)
+    child = parent.split_off(cmd.title, cmd.description, cmd.category, uow.by, number)
     return uow.save(child, parent)  # one atomic save; the answer describes the child
 
 
@@ -67,6 +69,32 @@ def close_issue(cmd: c.CloseIssue, uow: UnitOfWork) -> CommandResult:
 def reopen_issue(cmd: c.ReopenIssue, uow: UnitOfWork) -> CommandResult:
     issue = uow.get(cmd.issue_id, Issue)
     issue.reopen(cmd.reason, uow.by)
+    return uow.save(issue)
+
+
+def correct_note(cmd: c.CorrectNote, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.correct_note(_note(uow, cmd), cmd.text, cmd.occurred_on, cmd.reason, uow.by)
+    return uow.save(issue)
+
+
+def withdraw_note(cmd: c.WithdrawNote, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.withdraw_note(_note(uow, cmd), cmd.reason, uow.by)
+    return uow.save(issue)
+
+
+def _note(uow: UnitOfWork, cmd: c.CorrectNote | c.WithdrawNote) -> NoteState:
+    note = uow.note(cmd.issue_id, cmd.note_id)
+    if note is None:
+        raise NotFoundError(f"The issue has no note {cmd.note_id}.")
+    return note
+
+
+def register_issue(cmd: c.RegisterIssue, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    opened_in = issue.created_on.year  # numbered in the register of the year it was opened
+    issue.register(uow.next_registration_number(issue.municipality, opened_in), uow.by)
     return uow.save(issue)
 
 
@@ -179,6 +207,12 @@ def supersede_decision(cmd: c.SupersedeDecision, uow: UnitOfWork) -> CommandResu
     return uow.save(decision)
 
 
+def correct_decision(cmd: c.CorrectDecision, uow: UnitOfWork) -> CommandResult:
+    decision = uow.get(cmd.decision_id, Decision)
+    decision.correct(cmd.decided_on, cmd.reference, cmd.reason, uow.by)
+    return uow.save(decision)
+
+
 # Outcomes
 
 
@@ -279,6 +313,14 @@ def plan_dialogue(cmd: c.PlanDialogue, uow: UnitOfWork) -> CommandResult:
     return uow.save(plan)
 
 
+def retire_dialogue_plan(cmd: c.RetireDialoguePlan, uow: UnitOfWork) -> CommandResult:
+    plan = uow.get(dialogue_plan_id(cmd.municipality, cmd.locality), DialoguePlan)
+    if plan.is_retired:
+        raise NotFoundError(f"No dialogue plan for {cmd.locality}.")
+    plan.retire(uow.by)
+    return uow.save(plan)
+
+
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenIssue: open_issue,
     c.EditIssue: edit_issue,
@@ -307,4 +349,11 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RetractOutcome: retract_outcome,
     c.HandOverResponsibilities: hand_over_responsibilities,
     c.PlanDialogue: plan_dialogue,
+}
+COMMAND_HANDLERS |= {
+    c.CorrectNote: correct_note,
+    c.WithdrawNote: withdraw_note,
+    c.RegisterIssue: register_issue,
+    c.CorrectDecision: correct_decision,
+    c.RetireDialoguePlan: retire_dialogue_plan,
 }

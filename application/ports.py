@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate
+from domain.issue import NoteState
 from domain.values import Actor, Provenance
 
 A = TypeVar("A", bound=CaseAggregate)
@@ -74,6 +75,14 @@ class UnitOfWork(Protocol):
         ...
 
     def recall(self, idempotency_key: str) -> Remembered | None: ...
+
+    def next_registration_number(self, municipality: str, year: int) -> str:
+        """The next free registration number, as seen in this transaction."""
+        ...
+
+    def note(self, issue_id: UUID, note_id: UUID) -> NoteState | None:
+        """One note of the issue, as its rules need it; None if the issue has no such note."""
+        ...
 
     def remember(self, idempotency_key: str, fingerprint: str, result: CommandResult) -> None: ...
 

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
-from domain.errors import CrossRecordError, RecordNotOpenError
+from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.values import DecisionStatus, Provenance
 
 
@@ -48,6 +48,19 @@ class Decision(CaseAggregate):
         def apply(self, decision: Decision) -> None:
             decision.status = DecisionStatus.SUPERSEDED
             decision.superseded_by = self.by_decision_id
+
+    class Corrected(CaseAggregate.Event):
+        """An adopted decision's date or reference corrected; None leaves a field as it was."""
+
+        decided_on: date | None
+        reference: str | None
+        reason: str
+
+        def apply(self, decision: Decision) -> None:
+            if self.decided_on is not None:
+                decision.decided_on = self.decided_on
+            if self.reference is not None:
+                decision.reference = self.reference
 
     def __init__(
         self,
@@ -116,6 +129,21 @@ class Decision(CaseAggregate):
         if by_decision.status != DecisionStatus.ADOPTED:
             raise CrossRecordError("The superseding decision must be adopted first.")
         self._record(self.Superseded, by, by_decision_id=by_decision.id)
+
+    def correct(
+        self, decided_on: date | None, reference: str | None, reason: str, by: Provenance
+    ) -> None:
+        """Correct an adopted decision's date or reference, with the reason."""
+        self._require(DecisionStatus.ADOPTED, "corrected")
+        if decided_on is None and reference is None:
+            raise DomainRuleError("Name the date or the reference to correct.")
+        self._record(
+            self.Corrected,
+            by,
+            decided_on=decided_on,
+            reference=reference,
+            reason=require_text(reason, "The reason"),
+        )
 
     def _require(self, status: DecisionStatus, verb: str) -> None:
         if self.status != status:

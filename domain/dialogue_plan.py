@@ -12,10 +12,12 @@ from uuid import UUID, uuid5
 from dateutil.relativedelta import relativedelta
 
 from domain.base import CaseAggregate, require_text
+from domain.errors import RecordNotOpenError
 from domain.values import Provenance
 
 PLAN_NAMESPACE = UUID("0b8e7d52-93c4-5a6f-8d21-7e4c1f0a3b92")
 ACTIVE = "active"
+RETIRED = "retired"
 
 
 def dialogue_plan_id(municipality: str, locality: str) -> UUID:
@@ -62,6 +64,13 @@ class DialoguePlan(CaseAggregate):
             plan.every_months = self.every_months
             plan.partner = self.partner
             plan.starts_on = self.starts_on
+            plan.status = ACTIVE  # planning a retired plan's locality again revives it
+
+    class Retired(CaseAggregate.Event):
+        """The plan leaves the annual cycle, e.g. a misspelt locality; planning again revives it."""
+
+        def apply(self, plan: DialoguePlan) -> None:
+            plan.status = RETIRED
 
     def __init__(
         self, municipality: str, locality: str, every_months: int, partner: str, starts_on: date
@@ -105,6 +114,15 @@ class DialoguePlan(CaseAggregate):
             partner=require_text(partner, "The partner"),
             starts_on=starts_on,
         )
+
+    def retire(self, by: Provenance) -> None:
+        if self.status == RETIRED:
+            raise RecordNotOpenError("The dialogue plan is retired already.")
+        self._record(self.Retired, by)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == RETIRED
 
     def next_due(self, last_dialogue_on: date | None) -> date:
         return next_dialogue_due(self.starts_on, self.every_months, last_dialogue_on)

@@ -39,3 +39,11 @@ class CrossRecordError(DomainRuleError):
 
 class BlankTextError(DomainRuleError):
     """Required text was empty or blank."""
+
+
+class AlreadyRegisteredError(DomainRuleError):
+    """The issue has a registration number already."""
+
+
+class DuplicateMemberError(DomainRuleError):
+    """A member with the same display name and organisation is already in the task force."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
-from domain.errors import RecordNotOpenError
+from domain.errors import AlreadyRegisteredError, DomainRuleError, RecordNotOpenError
 from domain.values import IssueStatus, Provenance
 
 EDITABLE_FIELDS = ("title", "description", "locality", "category")
@@ -24,6 +25,10 @@ class Issue(CaseAggregate):
         category: str
         raised_by: dict[str, str]
         parent_id: UUID | None
+        registration_number: str | None = None  # absent from events recorded before it
+
+        def apply(self, issue: Issue) -> None:
+            issue.registration_number = self.registration_number
 
     class Edited(CaseAggregate.Event):
         changes: dict[str, str]
@@ -46,6 +51,7 @@ class Issue(CaseAggregate):
         text: str
         occurred_on: date
         public: bool
+        note_id: UUID | None = None  # absent from earlier events: the view derives one
 
         def apply(self, issue: Issue) -> None:
             pass  # the log is kept by the read model, so the aggregate does not grow
@@ -83,6 +89,38 @@ class Issue(CaseAggregate):
 
         def apply(self, issue: Issue) -> None:
             issue.status = IssueStatus.OPEN
+
+    class Registered(CaseAggregate.Event):
+        """A number given to an issue opened before numbers were given at opening."""
+
+        registration_number: str
+
+        def apply(self, issue: Issue) -> None:
+            issue.registration_number = self.registration_number
+
+    class NoteCorrected(CaseAggregate.Event):
+        """A note's text or date corrected; the event that added it keeps the first version."""
+
+        note_id: UUID
+        text: str | None
+        occurred_on: date | None
+        reason: str
+        public: bool  # the corrected note's, so evaluators see only public notes' corrections
+
+        def apply(self, issue: Issue) -> None:
+            pass  # the log is kept by the read model
+
+    class NoteWithdrawn(CaseAggregate.Event):
+        """A note marked as withdrawn; it stays in the history and in the view, marked."""
+
+        note_id: UUID
+        reason: str
+        public: bool
+
+        def apply(self, issue: Issue) -> None:
+            pass  # the log is kept by the read model
+
+    registration_number: str | None = None  # also for snapshots taken before numbers existed
 
     def __init__(
         self,
@@ -142,19 +180,33 @@ class Issue(CaseAggregate):
 
     def add_note(
         self, kind: str, text: str, occurred_on: date, public: bool, by: Provenance
-    ) -> None:
+    ) -> UUID:
         self._require_open()
         require_text(text, "A note")
+        note_id = uuid4()
         self._record(
-            self.NoteAdded, by, kind=kind, text=text, occurred_on=occurred_on, public=public
+            self.NoteAdded,
+            by,
+            kind=kind,
+            text=text,
+            occurred_on=occurred_on,
+            public=public,
+            note_id=note_id,
         )
+        return note_id
 
     def split_off(
-        self, title: str, description: str, category: str | None, by: Provenance
+        self,
+        title: str,
+        description: str,
+        category: str | None,
+        by: Provenance,
+        registration_number: str | None = None,
     ) -> Issue:
         """Open a child issue in this issue's municipality and record the split on this one."""
         self._require_open()
         child = Issue.open(
+            registration_number=registration_number,
             by=by,
             municipality=self.municipality,
             locality=self.locality,
@@ -192,3 +244,61 @@ class Issue(CaseAggregate):
     def _require_open(self) -> None:
         if not self.is_open:
             raise RecordNotOpenError(f"The issue is {self.status}; reopen it before changing it.")
+
+    # Registration numbers and corrections
+
+    def register(self, registration_number: str, by: Provenance) -> None:
+        """Give a number to an issue opened before numbers were given at opening."""
+        if self.registration_number is not None:
+            raise AlreadyRegisteredError(f"The issue is {self.registration_number} already.")
+        self._record(self.Registered, by, registration_number=registration_number)
+
+    def correct_note(
+        self,
+        note: NoteState,
+        text: str | None,
+        occurred_on: date | None,
+        reason: str,
+        by: Provenance,
+    ) -> None:
+        """Correct a note's text or date; the reason is required, the history keeps both."""
+        self._require_changeable(note)
+        if text is None and occurred_on is None:
+            raise DomainRuleError("Name the text or the date to correct.")
+        self._record(
+            self.NoteCorrected,
+            by,
+            note_id=note.note_id,
+            text=None if text is None else require_text(text, "A note"),
+            occurred_on=occurred_on,
+            reason=require_text(reason, "The reason"),
+            public=note.public,
+        )
+
+    def withdraw_note(self, note: NoteState, reason: str, by: Provenance) -> None:
+        """Mark a note as withdrawn, with the reason; it is never erased from the history."""
+        self._require_changeable(note)
+        self._record(
+            self.NoteWithdrawn,
+            by,
+            note_id=note.note_id,
+            reason=require_text(reason, "The reason"),
+            public=note.public,
+        )
+
+    def _require_changeable(self, note: NoteState) -> None:
+        self._require_open()
+        if note.issue_id != self.id:
+            raise DomainRuleError("The note belongs to another issue.")
+        if note.withdrawn:
+            raise RecordNotOpenError("The note was withdrawn and accepts no corrections.")
+
+
+@dataclass(frozen=True)
+class NoteState:
+    """What the rules need of one note; the notes themselves live in the read model."""
+
+    note_id: UUID
+    issue_id: UUID
+    public: bool
+    withdrawn: bool

@@ -9,6 +9,7 @@ from domain.base import CaseAggregate, require_text
 from domain.errors import (
     DeadlineError,
     DomainRuleError,
+    DuplicateMemberError,
     LeadRemovalError,
     NotAMemberError,
     RecordNotOpenError,
@@ -145,6 +146,7 @@ class TaskForce(CaseAggregate):
         user_id: str | None = None,
     ) -> str:
         self._require_active()
+        self._require_no_namesake(display_name, organisation)
         member_id = str(uuid4())
         self._record(
             self.MemberAdded,
@@ -239,3 +241,16 @@ class TaskForce(CaseAggregate):
     def _require_member(self, member_id: str) -> None:
         if member_id not in self.members:
             raise NotAMemberError(f"Member {member_id} is not in this task force.")
+
+    def _require_no_namesake(self, display_name: str, organisation: str) -> None:
+        """The same person twice is a mistake: equal name and organisation (case aside)."""
+        wanted = (_comparable(display_name), _comparable(organisation))
+        for member in self.members.values():
+            if (_comparable(member["display_name"]), _comparable(member["organisation"])) == wanted:
+                raise DuplicateMemberError(
+                    f"{display_name} of {organisation} is already a member of this task force."
+                )
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split()).casefold()

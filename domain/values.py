@@ -101,3 +101,9 @@ class Provenance:
             "command_id": self.command_id,
             "correlation_id": self.correlation_id,
         }
+
+
+# The actor of what the service records by itself (e.g. numbering issues of an older store).
+# An administrator of the record's municipality as far as the rules go, but never a person:
+# the person-dependency insight leaves it out.
+SYSTEM_USER = "samverkan.system"

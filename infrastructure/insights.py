@@ -17,9 +17,10 @@ from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import Session
 
 from application.ports import CommandResult, Holdings
-from domain.dialogue_plan import next_dialogue_due
-from domain.values import Actor, IssueStatus, NoteKind, Role, TaskForceStatus
+from domain.dialogue_plan import RETIRED, next_dialogue_due
+from domain.values import SYSTEM_USER, Actor, IssueStatus, NoteKind, Role, TaskForceStatus
 from infrastructure.event_store import EventStore
+from infrastructure.note_log import current_occurred_on, not_withdrawn
 from infrastructure.read_models import VIEWS
 
 WINDOW_DAYS = 90
@@ -197,7 +198,7 @@ class _PersonDependency:
         query = (
             select(*keys, log.c.actor_user, func.count(), recent, func.max(log.c.occurred_at))
             .select_from(log.join(self.issue, self.issue.c.id == log.c.issue_id))
-            .where(self.scope, condition)
+            .where(self.scope, condition, log.c.actor_user != SYSTEM_USER)  # people only
             .group_by(*keys, log.c.actor_user)
         )
         grouped: dict[tuple[Any, ...], list[Tally]] = defaultdict(list)
@@ -270,10 +271,10 @@ def _dialogue_cycle(
 ) -> list[Row]:
     plan, note, issue = VIEWS["dialogue_plan"], VIEWS["note"], VIEWS["issue"]
     last_notes = session.execute(
-        select(issue.c.municipality, issue.c.locality, func.max(note.c.occurred_on))
+        select(issue.c.municipality, issue.c.locality, func.max(current_occurred_on()))
         .select_from(note.join(issue, issue.c.id == note.c.issue_id))
         .where(scoped(issue.c.municipality, actor, municipality))
-        .where(note.c.kind.in_([str(k) for k in DIALOGUE_KINDS]))
+        .where(note.c.kind.in_([str(k) for k in DIALOGUE_KINDS]), not_withdrawn())
         # Evaluators see public notes only: not even the date of another one.
         .where(note.c.public.is_(True) if actor.role == Role.EVALUATOR else true())
         .group_by(issue.c.municipality, issue.c.locality)
@@ -283,6 +284,7 @@ def _dialogue_cycle(
         session.execute(
             select(plan)
             .where(scoped(plan.c.municipality, actor, municipality))
+            .where(plan.c.status != RETIRED)  # a retired plan has left the cycle
             .order_by(plan.c.municipality, plan.c.locality)
         )
         .mappings()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from domain.dialogue_plan import DialoguePlan
 from domain.incident import IntegrityIncident
 from domain.issue import Issue
 from domain.outcome import Outcome
+from domain.registration import RegistrationNumber
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
 from infrastructure.group_commit import Deferred, deferred_writes
@@ -64,6 +65,10 @@ TIMELINE_KINDS = {
     "Outcome.Verified": "outcome_verified",
     "Outcome.Corrected": "outcome_corrected",
     "Outcome.Retracted": "outcome_retracted",
+    # Corrections, dated on the corrected date where they name one (see `business_date`)
+    "Issue.NoteCorrected": "note_corrected",
+    "Issue.NoteWithdrawn": "note_withdrawn",
+    "Decision.Corrected": "decision_corrected",
 }
 
 
@@ -113,8 +118,14 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             parent_id=_str(aggregate.parent_id),
             child_ids=[str(c) for c in aggregate.child_ids],
             search_text=" ".join(
-                (aggregate.title, aggregate.description, aggregate.locality)
+                (
+                    aggregate.title,
+                    aggregate.description,
+                    aggregate.locality,
+                    *registration_words(aggregate.registration_number),
+                )
             ).lower(),
+            **registration_columns(aggregate.registration_number),
         )
     elif isinstance(aggregate, TaskForce):
         row.update(
@@ -172,6 +183,7 @@ def note_row(event: Issue.NoteAdded, position: int, issue_id: str) -> dict[str, 
         "public": event.public,
         "recorded_by": event.actor["user_id"],
         "recorded_at": event.timestamp,
+        "note_id": str(event.note_id or legacy_note_id(issue_id, event.originator_version)),
     }
 
 
@@ -293,7 +305,55 @@ def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str,
         rows["note"] = note_row(event, position, record.id)
     elif isinstance(event, TaskForce.ProgressReported):
         rows["progress"] = progress_row(event, position, record.id)
+    elif isinstance(event, Issue.NoteCorrected | Issue.NoteWithdrawn):
+        rows["note_change"] = note_change_row(event, position, record.id)
     return rows
+
+
+# Registration numbers and note corrections
+
+
+NOTE_NAMESPACE = UUID("5b0f3c7e-2d4a-5e61-9f8b-3c1d7a2e4b60")
+
+
+def legacy_note_id(issue_id: str, version: int) -> UUID:
+    """A stable id for a note recorded before notes carried one: its issue and version."""
+    return uuid5(NOTE_NAMESPACE, f"{issue_id}:{version}")
+
+
+def registration_columns(number: str | None) -> dict[str, Any]:
+    parsed = None if number is None else RegistrationNumber.parse(number)
+    return {
+        "registration_number": number,
+        "registration_year": None if parsed is None else parsed.year,
+        "registration_serial": None if parsed is None else parsed.serial,
+    }
+
+
+def registration_words(number: str | None) -> tuple[str, ...]:
+    """The number as searched: "2462-2026/0017", and "2026/0017" and "2026/17" as written."""
+    if number is None:
+        return ()
+    parsed = RegistrationNumber.parse(number)
+    return (number, f"{parsed.year}/{parsed.serial}")
+
+
+def note_change_row(
+    event: Issue.NoteCorrected | Issue.NoteWithdrawn, position: int, issue_id: str
+) -> dict[str, Any]:
+    corrected = isinstance(event, Issue.NoteCorrected)
+    return {
+        "position": position,
+        "issue_id": issue_id,
+        "note_id": str(event.note_id),
+        "version": event.originator_version,
+        "text": event.text if isinstance(event, Issue.NoteCorrected) else None,
+        "occurred_on": event.occurred_on if isinstance(event, Issue.NoteCorrected) else None,
+        "withdrawn": not corrected,
+        "reason": event.reason,
+        "recorded_by": event.actor["user_id"],
+        "recorded_at": event.timestamp,
+    }
 
 
 class Projector:

@@ -17,6 +17,7 @@ from application.errors import NotFoundError
 from application.policy import AccessPolicy
 from domain.values import Actor
 from infrastructure.event_store import EventStore
+from infrastructure.note_log import with_changes
 from infrastructure.projections import record_row
 from infrastructure.read_models import VIEWS
 
@@ -83,6 +84,8 @@ class RecordQueries:
             view = dict(row)
             if kind in LOGS:
                 view[LOGS[kind][2]] = self._log(session, kind, record_id, view["version"])
+            if kind == "issue":  # each note as it reads after its corrections, marked
+                view["notes"] = with_changes(session, view["id"], view["notes"], view["version"])
         return view
 
     def _version_at(self, session: Any, record_id: UUID, as_of: datetime) -> int:

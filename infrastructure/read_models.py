@@ -77,6 +77,9 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("parent_id", String(36)),
             Column("child_ids", JSON, nullable=False),
             Column("search_text", Text, nullable=False),
+            Column("registration_number", String(20)),  # diarienummer, e.g. "2462-2026/0017"
+            Column("registration_year", Integer),
+            Column("registration_serial", Integer),
             indexes=(
                 ("municipality", "position"),
                 ("municipality", "status", "position"),
@@ -97,7 +100,8 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("public", Boolean, nullable=False),
             Column("recorded_by", String(200), nullable=False),
             Column("recorded_at", Instant(), nullable=False),
-            indexes=(("issue_id", "position"),),
+            Column("note_id", String(36), nullable=False),
+            indexes=(("issue_id", "position"), ("note_id",)),
         ),
         "task_force": table(
             "task_force_view",
@@ -230,7 +234,41 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("member_id", String(36)),
         ),
     }
+    views.update(_casework_views(table, views["issue"]))
     return views
+
+
+def _casework_views(table: Any, issue: Table) -> dict[str, Table]:
+    """Registration numbers on the issue view, unique per municipality and year; note changes.
+
+    The unique index is what makes a second server process that took the same number fail
+    and retry its command (the bus retries write conflicts), so numbers never repeat.
+    """
+    columns = issue.c
+    Index(f"ix_{issue.name}_registration_number", columns.registration_number)
+    Index(
+        f"ux_{issue.name}_registration",
+        columns.municipality,
+        columns.registration_year,
+        columns.registration_serial,
+        unique=True,
+    )
+    return {
+        "note_change": table(
+            "issue_note_change_view",
+            Column("position", Position, primary_key=True),
+            Column("issue_id", String(36), nullable=False),
+            Column("note_id", String(36), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("text", Text),  # None: the text stays as it was
+            Column("occurred_on", Date),  # None: the date stays as it was
+            Column("withdrawn", Boolean, nullable=False),
+            Column("reason", Text, nullable=False),
+            Column("recorded_by", String(200), nullable=False),
+            Column("recorded_at", Instant(), nullable=False),
+            indexes=(("issue_id", "version"), ("note_id",)),
+        ),
+    }
 
 
 metadata = MetaData()
@@ -247,6 +285,7 @@ REBUILT_FROM_LOG = (
     "staff_member",
     "dialogue_plan",
     "integrity_incident",
+    "note_change",
 )
 
 

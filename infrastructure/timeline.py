@@ -53,6 +53,7 @@ class TimelineRow(NamedTuple):
     subject: str | None
     position: int
     entry_key: str
+    registration_number: str | None = None  # the issue's: a last column in CSV, not in JSON
 
     def entry(self) -> dict[str, Any]:
         """The entry as the contract defines it: exactly `ENTRY_FIELDS`, in order."""
@@ -69,6 +70,7 @@ class IssueHeading(NamedTuple):
     parent_id: str | None
     position: int
     parent_title: str | None
+    registration_number: str | None = None
 
 
 class TaskForceSpan(NamedTuple):
@@ -116,6 +118,7 @@ ROW_COLUMNS = (
     TIMELINE.c.subject,
     TIMELINE.c.position,
     TIMELINE.c.entry_key,
+    ISSUE.c.registration_number,
 )
 ORDER = (TIMELINE.c.date, TIMELINE.c.position, TIMELINE.c.entry_key)
 
@@ -164,7 +167,8 @@ class Timeline:
             .correlate(ISSUE)
         )
         parent = ISSUE.alias("parent")
-        columns = [ISSUE.c[name] for name in IssueHeading._fields[:-1]] + [parent.c.title]
+        columns = [ISSUE.c[name] for name in IssueHeading._fields[:-2]]
+        columns += [parent.c.title, ISSUE.c.registration_number]
         query = (
             select(*columns)
             .select_from(ISSUE.outerjoin(parent, parent.c.id == ISSUE.c.parent_id))

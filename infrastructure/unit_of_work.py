@@ -26,6 +26,7 @@ from application.errors import (
 from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
+from domain.issue import NoteState
 from infrastructure.disk_full import is_disk_full, reclaim_wal
 from infrastructure.event_store import EventStore
 from infrastructure.group_commit import (
@@ -36,8 +37,10 @@ from infrastructure.group_commit import (
     refused_input,
 )
 from infrastructure.insights import holdings_of
+from infrastructure.note_log import note_state
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
+from infrastructure.registrations import next_registration_number
 from infrastructure.wal_guard import WalGuard
 
 A = TypeVar("A", bound=CaseAggregate)
@@ -137,6 +140,12 @@ class SqlUnitOfWork:
                 member_id=result.member_id,
             )
         )
+
+    def next_registration_number(self, municipality: str, year: int) -> str:
+        return next_registration_number(self.session, municipality, year)
+
+    def note(self, issue_id: UUID, note_id: UUID) -> NoteState | None:
+        return note_state(self.session, issue_id, note_id)
 
 
 def mutate_each(aggregate: Any, events: Iterable[Any]) -> Any:

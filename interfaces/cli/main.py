@@ -65,6 +65,9 @@ def serve(
     announce()
     # Creates tables and keys, and rebuilds changed views, before workers start.
     samverkan = bootstrap(settings)
+    from infrastructure.registrations import register_unnumbered_issues
+
+    register_unnumbered_issues(samverkan.events, samverkan.bus)  # once, before the workers
     if demo:
         from interfaces.cli.demo import load_demo
 

@@ -42,10 +42,11 @@ def render(
 def _lines(timeline: Timeline, delimiter: Delimiter) -> Iterator[str]:
     line = io.StringIO()
     writer = csv.writer(line, delimiter=delimiter.char, lineterminator="\r\n")
-    writer.writerow(ENTRY_FIELDS)
+    writer.writerow((*ENTRY_FIELDS, "registration_number"))  # the issue's, as a last column
     yield BOM + _taken(line)
     for row in timeline.entries():
-        writer.writerow("" if value is None else value for value in row.entry().values())
+        values = (*row.entry().values(), row.registration_number)
+        writer.writerow("" if value is None else value for value in values)
         yield _taken(line)
 
 

@@ -35,6 +35,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "outcome_verified": ("Utfall verifierat", "Outcome verified"),
     "outcome_corrected": ("Utfall korrigerat", "Outcome corrected"),
     "outcome_retracted": ("Utfall tillbakadraget", "Outcome retracted"),
+    "note_corrected": ("Anteckning rättad", "Note corrected"),
+    "note_withdrawn": ("Anteckning återkallad", "Note withdrawn"),
+    "decision_corrected": ("Beslut rättat", "Decision corrected"),
 }
 
 CATEGORIES: dict[str, tuple[str, str]] = {

@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
 from infrastructure.queries import RecordQueries
+from infrastructure.registrations import register_unnumbered_issues
 from infrastructure.relay import RelayThread, relay_for
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenVerifier
@@ -52,6 +53,7 @@ ROUTERS = [
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:
     samverkan = samverkan or bootstrap(settings)
     settings = samverkan.settings
+    register_unnumbered_issues(samverkan.events, samverkan.bus)  # a store from before numbers
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

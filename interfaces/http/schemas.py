@@ -73,6 +73,13 @@ class Note(Schema):
     public: bool
     recorded_by: str
     recorded_at: datetime
+    note_id: UUID = Field(description="Names the note for CorrectNote and WithdrawNote.")
+    corrected: bool = Field(
+        False, description="Corrected since it was added: `text` and `occurred_on` are current."
+    )
+    withdrawn: bool = Field(
+        False, description="Withdrawn: kept in the log and the history, marked, never erased."
+    )
 
 
 class Record(Schema):
@@ -93,6 +100,11 @@ class IssueSummary(Record):
     responsibility: Responsibility | None
     parent_id: UUID | None
     child_ids: list[UUID]
+    registration_number: str | None = Field(
+        None,
+        description="Diarienummer, e.g. 2462-2026/0017: municipality, year, serial from 1.",
+        examples=["2462-2026/0017"],
+    )
 
 
 class IssueView(IssueSummary):

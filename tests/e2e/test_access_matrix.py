@@ -419,6 +419,49 @@ EXPECTED: dict[tuple[str, str], Rule] = {
 }
 
 
+# --- daily case work: corrections and retiring a dialogue plan ---------------------------------
+
+
+def on_note(body: Json) -> Prepare:
+    """A fresh issue with one note; the cell names the note by its `note_id`."""
+
+    def prepare(s: Seeder) -> Call:
+        issue_id = s.issue()
+        note = {"kind": "phone", "text": "Samtal med handlaren.", "occurred_on": "2024-05-02"}
+        s.post(f"/api/v1/issues/{issue_id}/notes", note, expect=200)
+        view = s.client.get(f"/api/v1/issues/{issue_id}", headers=s.headers).json()
+        return Call({"issue_id": issue_id, "note_id": view["notes"][-1]["note_id"]}, body)
+
+    return prepare
+
+
+def planned_locality(s: Seeder) -> Call:
+    """A locality planned in 0561: a foreign writer retires in 2182, where it has no plan."""
+    call = dialogue_plan(s)
+    path = f"/api/v1/localities/{call.params['locality']}/dialogue-plan"
+    assert s.client.put(path, json=call.body, headers=s.headers).status_code == 201
+    return Call(call.params)
+
+
+EXPECTED.update(
+    {
+        ("POST", f"{ISS}/{{issue_id}}/notes/{{note_id}}/correct"): Rule(
+            OK, on_note({"text": "Samtal med handlaren i Falerum.", "reason": "Fel ort."})
+        ),
+        ("POST", f"{ISS}/{{issue_id}}/notes/{{note_id}}/withdraw"): Rule(
+            OK, on_note({"reason": "Antecknad i fel ärende."})
+        ),
+        ("POST", f"{DEC}/{{decision_id}}/correct"): Rule(
+            OK,
+            on_decision({"decided_on": "2024-01-20", "reason": "Fel datum angavs."}, adopted=True),
+        ),
+        ("DELETE", "/api/v1/localities/{locality}/dialogue-plan"): Rule(
+            command(200, foreign=404), planned_locality
+        ),
+    }
+)
+
+
 # --- the shared world --------------------------------------------------------------------------
 
 PRIVATE_NOTE = "Privat: Karin Bergs mobilnummer 070-123 45 67"

@@ -12,7 +12,9 @@ schema cannot express the state they depend on:
 - 422 on lists and histories: `cursor` is opaque and only a value the service handed out is
   accepted; and on two rules across fields that JSON Schema cannot state: a staff handover to
   the user who leaves, a timeline whose `to` lies before its `from`, indicator names that
-  must be unique within one outcome, and a feed's parameters, which depend on its kind.
+  must be unique within one outcome, and a feed's parameters, which depend on its kind; and
+  on business dates that must not lie after today (`decided_on`, `observed_on`, a note's
+  `occurred_on`) and corrections that must name something to correct besides their reason.
 And one hook: each generated `Idempotency-Key` gets a unique suffix, because the contract
 answers a key reused with a different body with 422, and schemathesis reuses short keys such
 as "0" across unrelated cases. Idempotency itself is tested in test_commands.py.
@@ -48,6 +50,12 @@ PAGED = r"^/api/v1/(issues|task-forces|decisions|outcomes|audit/events)$|/histor
 CROSS_FIELD = (
     r"^/api/v1/(staff/\{user_id\}/handover|exports/timeline"
     r"|outcomes|outcomes/\{outcome_id\}/correct|feeds)$"
+)
+# Business dates that must not lie after today (a bound that moves every day), and corrections
+# that must name at least one field besides the reason: neither is stated by the JSON Schema.
+NOT_AFTER_TODAY = (
+    r"^/api/v1/(issues/\{issue_id\}/notes|issues/\{issue_id\}/notes/\{note_id\}/correct"
+    r"|decisions/\{decision_id\}/adopt|decisions/\{decision_id\}/correct)$"
 )
 
 
@@ -110,7 +118,7 @@ def fuzzing_config(auth_document: Path) -> SchemathesisConfig:
                         }
                     },
                 }
-                for pattern in (PAGED, CROSS_FIELD)
+                for pattern in (PAGED, CROSS_FIELD, NOT_AFTER_TODAY)
             ],
             "auth": {
                 "wfc": {

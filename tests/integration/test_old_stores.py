@@ -128,3 +128,37 @@ def test_an_old_store_takes_new_commands(client: tuple[TestClient, Settings]) ->
         "/api/v1/audit/verify", headers={"Authorization": f"Bearer {admin}"}
     ).json()
     assert verified["intact"] is True
+
+
+def test_every_issue_of_an_old_store_is_numbered_in_opening_order_at_start_up(
+    client: tuple[TestClient, Settings],
+) -> None:
+    test_client, settings = client
+    token = TokenIssuer(settings).issue("revisor", Role.AUDITOR, "*")
+    headers = {"Authorization": f"Bearer {token}"}
+    with test_client.app.state.samverkan.events.reading() as session:  # type: ignore[attr-defined]
+        issue = VIEWS["issue"]
+        rows = session.execute(
+            select(
+                issue.c.id, issue.c.municipality, issue.c.created_at, issue.c.registration_number
+            ).order_by(issue.c.position)
+        ).all()
+    assert rows, "the fixture holds no issue"
+    serials: dict[tuple[str, int], list[int]] = {}
+    for issue_id, municipality, created_at, number in rows:
+        assert number is not None, f"issue {issue_id} has no registration number"
+        prefix, serial = number.split("/")
+        assert prefix == f"{municipality}-{created_at.year}"
+        serials.setdefault((municipality, created_at.year), []).append(int(serial))
+    for numbers in serials.values():  # from 1, no gaps, in opening order
+        assert numbers == list(range(1, len(numbers) + 1))
+    issue_id = rows[0][0]
+    history = test_client.get(
+        f"/api/v1/issues/{issue_id}/history?limit=500", headers=headers
+    ).json()
+    registered = [e for e in history["items"] if e["type"] == "Issue.Registered"]
+    assert [e["actor"]["user_id"] for e in registered] == ["samverkan.system"]
+    dependency = test_client.get("/api/v1/insights/person-dependency", headers=headers)
+    assert "samverkan.system" not in dependency.text  # the service itself is not a person
+    verified = test_client.get("/api/v1/audit/verify", headers=headers).json()
+    assert verified["intact"] is True

@@ -135,6 +135,9 @@ def test_audit_verify_exits_0_when_intact_and_1_naming_the_break(
     assert '"first_broken_position": 10' in broken.stdout
 
 
-def test_every_cli_command_creates_missing_tables(tmp_path: Path, cli: CliRunner) -> None:
+def test_a_read_command_on_an_empty_database_exits_2_and_creates_nothing(
+    settings: Settings, cli: CliRunner
+) -> None:
     result = cli.invoke(app, ["replay", "--check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
+    assert "There is no store here" in result.output

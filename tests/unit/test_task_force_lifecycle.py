@@ -27,6 +27,7 @@ class TaskForceLifecycle(AggregateLifecycle):
     def form(self) -> None:
         self.start(a_task_force(due_on=days(30)))
         self.members = [self.aggregate.lead]
+        self.people = {self.aggregate.lead: ("Karin Berg", "Åtvidabergs kommun")}
         self.lead = self.aggregate.lead
         self.departed: list[str] = []
         self.due = days(30)
@@ -45,12 +46,14 @@ class TaskForceLifecycle(AggregateLifecycle):
     def add_member(self, person: tuple[str, str]) -> None:
         joined: list[str] = []
         name, organisation = person
+        namesake = person in [self.people[m] for m in self.members]  # the same person twice
         if self.attempt(
-            self.active,
+            self.active and not namesake,
             lambda: joined.append(self.aggregate.add_member(name, organisation, "medlem", by())),
         ):
             assert joined[0] not in [*self.members, *self.departed]
             self.members.append(joined[0])
+            self.people[joined[0]] = person
 
     @rule(pick=picks)
     def remove_member(self, pick: int) -> None:

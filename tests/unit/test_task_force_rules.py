@@ -12,6 +12,7 @@ from domain.errors import (
     BlankTextError,
     DeadlineError,
     DomainRuleError,
+    DuplicateMemberError,
     LeadRemovalError,
     NotAMemberError,
     RecordNotOpenError,
@@ -21,7 +22,7 @@ from domain.values import TaskForceStatus
 from tests.unit.builders import TODAY, a_task_force, by, days, refuses, saved
 
 CHANGES: dict[str, Callable[[TaskForce, str], object]] = {
-    "add member": lambda tf, _: tf.add_member("Lars Ek", "Falerums byalag", "ordförande", by()),
+    "add member": lambda tf, _: tf.add_member("Maria Sund", "ICA Falerum", "handlare", by()),
     "remove member": lambda tf, member: tf.remove_member(member, by()),
     "hand over": lambda tf, member: tf.hand_over_lead(member, "Kontakterna finns i ärendet.", by()),
     "extend": lambda tf, _: tf.extend_mandate(days(120), "Leverantören svarar i vår.", by()),
@@ -257,3 +258,25 @@ def test_a_staff_handover_without_a_note_adds_no_member() -> None:
         lambda: task_force.hand_over_lead_to_user("olle.ek", "  ", by()),
     )
     assert len(task_force.members) == 1
+
+
+def test_the_same_person_cannot_be_added_twice() -> None:
+    task_force, _ = with_member()
+    refuses(
+        task_force,
+        DuplicateMemberError,
+        lambda: task_force.add_member("lars  ek", "Falerums Byalag", "kassör", by()),
+    )
+
+
+def test_a_namesake_of_another_organisation_is_another_member() -> None:
+    task_force, _ = with_member()
+    task_force.add_member("Lars Ek", "Trönö IF", "tränare", by())
+    assert len(task_force.members) == 3
+
+
+def test_a_removed_member_may_join_again() -> None:
+    task_force, member = with_member()
+    task_force.remove_member(member, by())
+    task_force.add_member("Lars Ek", "Falerums byalag", "ordförande", by())
+    assert len(task_force.members) == 2

@@ -128,7 +128,7 @@ def test_csv_has_a_bom_the_header_in_order_and_survives_quotes_and_newlines() ->
     assert body.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in body
     records = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-    assert records[0] == list(ENTRY_FIELDS)
+    assert records[0] == [*ENTRY_FIELDS, "registration_number"]  # the contract's, then ours
     assert len(records) == 1 + len(ROWS)
     assert records[1][7] == 'Butiken i Falerum, "Konsum"'
     assert records[2][7] == "Insatsstyrka Åby"

@@ -129,3 +129,21 @@ def supersede_decision(
     """SupersedeDecision: by another adopted decision on the same issue."""
     command = c.SupersedeDecision(decision_id=decision_id, **body.model_dump())
     return dispatch(bus, command, ctx, response)
+
+
+@router.post("/{decision_id}/correct", response_model=Accepted, responses=COMMAND_ERRORS)
+def correct_decision(
+    decision_id: UUID,
+    body: body_of(c.CorrectDecision, "decision_id"),  # type: ignore[valid-type]
+    bus: BusDep,
+    ctx: ContextDep,
+    response: Response,
+) -> Any:
+    """CorrectDecision: an adopted decision's `decided_on` or `reference`, with a `reason`.
+
+    Only an adopted decision (409 otherwise). Records `Decision.Corrected`; the `Adopted` event
+    keeps the first version. On the timeline as `decision_corrected`, dated on the corrected
+    `decided_on` where one is given. `decided_on` after today (UTC) is 422.
+    """
+    command = c.CorrectDecision(decision_id=decision_id, **body.model_dump())
+    return dispatch(bus, command, ctx, response)

@@ -43,7 +43,7 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
             "text/csv": {
                 "schema": {"type": "string"},
                 "example": "\ufeffdate,kind,municipality,locality,issue_id,record_type,"
-                "record_id,title,actor_role\r\n",
+                "record_id,title,actor_role,registration_number\r\n",
             },
             "text/calendar": {"schema": {"type": "string"}},
             "text/html": {"schema": {"type": "string"}},
@@ -58,13 +58,20 @@ locality, issue_id, record_type, record_id, title, actor_role`.
 
 - `json`: one document `{"items": [...]}` (schema below).
 - `csv`: RFC 4180, UTF-8 with a byte order mark (so spreadsheets read å, ä and ö), CRLF line
-  ends, a header row of the entry fields in order. Empty cells stand for null. Fields are
+  ends, a header row of the entry fields in order, then one extra last column,
+  `registration_number`: the issue's diarienummer. Empty cells stand for null. Fields are
   separated by commas, or by semicolons with `delimiter=semicolon`, as Swedish spreadsheets
   expect.
 - `ics`: RFC 5545. Task force deadlines, decision adoptions and outcome observations become
   all-day events whose UIDs stay the same between downloads, so a subscription updates.
 - `html`: a self-contained printable page with an SVG timeline per issue; Swedish by default,
   English with `lang=en`.
+
+Corrections are entries of their own: `note_corrected` and `note_withdrawn` (dated on the
+corrected `occurred_on` where one is given, else on the day of the correction) and
+`decision_corrected` (dated on the corrected `decided_on`, else the day); the entry they correct
+keeps the date it was recorded with, as the history does. The HTML page heads each issue with its
+registration number.
 
 `issue_id` includes the issue's sub-issues. Evaluators never see non-public dialogue notes, and
 see pseudonyms instead of names in the HTML page. A foreign or unknown `issue_id` is 404.

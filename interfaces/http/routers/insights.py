@@ -11,10 +11,18 @@ from icalendar import Calendar, Event
 
 from application import commands as c
 from application.commands import TEXT
+from application.errors import NotFoundError
 from application.policy import Query as Read
-from domain.dialogue_plan import dialogue_plan_id
+from domain.dialogue_plan import RETIRED, dialogue_plan_id
 from infrastructure.insights import Insights
-from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
+from interfaces.http.commanding import (
+    COMMAND_ERRORS,
+    BusDep,
+    ContextDep,
+    answer,
+    body_of,
+    dispatch,
+)
 from interfaces.http.insight_schemas import (
     DialogueCycle,
     DialoguePlanView,
@@ -203,5 +211,26 @@ def get_dialogue_plan(
     policy.authorise_query(caller, Read.VIEW)
     home = municipality or caller.municipality
     view = queries.view("dialogue_plan", caller, dialogue_plan_id(home, locality))
+    if view["status"] == RETIRED:
+        raise NotFoundError(f"No dialogue plan for {locality}.")
     response.headers["ETag"] = f'"{view["version"]}"'
     return view
+
+
+@router.delete(
+    "/api/v1/localities/{locality}/dialogue-plan",
+    tags=["dialogue cycle"],
+    response_model=Accepted,
+    responses=COMMAND_ERRORS,
+)
+def retire_dialogue_plan(
+    locality: Locality, caller: CallerDep, bus: BusDep, ctx: ContextDep, response: Response
+) -> Any:
+    """RetireDialoguePlan: the locality's plan leaves the annual cycle, e.g. a misspelt name.
+
+    Records `DialoguePlan.Retired` (the plan's history keeps it). The plan is then gone from
+    the dialogue cycle and its view answers 404, as does a second DELETE. Planning the locality
+    again later (PUT) brings it back with the new interval. Caseworkers and admins only.
+    """
+    command = c.RetireDialoguePlan(municipality=bus.policy.home_of(caller), locality=locality)
+    return dispatch(bus, command, ctx, response)

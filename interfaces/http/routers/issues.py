@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from application import commands as c
 from application.commands import TEXT
+from domain.registration import PATTERN
 from domain.values import Category, IssueStatus
 from interfaces.http.commanding import (
     COMMAND_ERRORS,
@@ -56,16 +57,28 @@ def list_issues(
     category: Category | None = None,
     q: Annotated[
         str | None,
-        Query(max_length=200, pattern=TEXT, description="Text in title, description or locality"),
+        Query(
+            max_length=200,
+            pattern=TEXT,
+            description="Text in title, description, locality or registration number",
+        ),
     ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    registration_number: Annotated[
+        str | None,
+        Query(
+            pattern=PATTERN,
+            description="Exactly this registration number (diarienummer), e.g. 2462-2026/0017",
+        ),
+    ] = None,
 ) -> Any:
     filters = {
         "municipality": municipality,
         "locality": locality,
         "status": status,
         "category": category,
+        "registration_number": registration_number,
     }
     return read_page("issue", caller, queries, policy, filters, limit, cursor, text=q)
 
@@ -172,3 +185,48 @@ def reopen_issue(
 ) -> Any:
     """ReopenIssue: a resolved or closed issue opens again."""
     return dispatch(bus, c.ReopenIssue(issue_id=issue_id, **body.model_dump()), ctx, response)
+
+
+# Corrections of the dialogue log
+
+
+@router.post(
+    "/{issue_id}/notes/{note_id}/correct", response_model=Accepted, responses=COMMAND_ERRORS
+)
+def correct_note(
+    issue_id: UUID,
+    note_id: UUID,
+    body: body_of(c.CorrectNote, "issue_id", "note_id"),  # type: ignore[valid-type]
+    bus: BusDep,
+    ctx: ContextDep,
+    response: Response,
+) -> Any:
+    """CorrectNote: a note's `text` or `occurred_on` (or both), always with a `reason`.
+
+    Records `Issue.NoteCorrected`; the `Issue.NoteAdded` event keeps the first version, so the
+    history holds both. The issue view then shows the current text and date with
+    `corrected: true`. A withdrawn note accepts no correction (409); an unknown note is 404;
+    `occurred_on` after today (UTC) is 422. On the timeline as `note_corrected`.
+    """
+    command = c.CorrectNote(issue_id=issue_id, note_id=note_id, **body.model_dump())
+    return dispatch(bus, command, ctx, response)
+
+
+@router.post(
+    "/{issue_id}/notes/{note_id}/withdraw", response_model=Accepted, responses=COMMAND_ERRORS
+)
+def withdraw_note(
+    issue_id: UUID,
+    note_id: UUID,
+    body: body_of(c.WithdrawNote, "issue_id", "note_id"),  # type: ignore[valid-type]
+    bus: BusDep,
+    ctx: ContextDep,
+    response: Response,
+) -> Any:
+    """WithdrawNote: a note sent by mistake, with the `reason`.
+
+    Records `Issue.NoteWithdrawn`. The note is not erased: the issue view keeps it, marked
+    `withdrawn: true`, and the history keeps every version. On the timeline as `note_withdrawn`.
+    """
+    command = c.WithdrawNote(issue_id=issue_id, note_id=note_id, **body.model_dump())
+    return dispatch(bus, command, ctx, response)

@@ -1,0 +1,110 @@
+"""Registration numbers under concurrency: 1..n per municipality and year, no gap, no repeat.
+
+On PostgreSQL two services over one database stand in for two server workers: each has its own
+connection pool, group commit and locks, so only the database (and its unique index) can keep
+them from taking the same number.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from application import commands as c
+from application.handlers import open_issue
+from application.ports import CommandContext
+from domain.values import Actor, Role
+from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.read_models import VIEWS
+from tests.conftest import settings_for
+
+TRÖNÖ = "2182"  # Söderhamn
+WRITERS = 16
+YEAR = datetime.now(UTC).year
+
+
+def opening(title: str) -> c.OpenIssue:
+    return c.OpenIssue.model_validate(
+        {
+            "municipality": TRÖNÖ,
+            "locality": "Trönö",
+            "title": title,
+            "description": "Byalaget vill ha en servicepunkt i kommundelscentrat.",
+            "category": "public_service_point",
+            "raised_by": {"organisation": "Trönö byalag", "kind": "village_association"},
+        }
+    )
+
+
+def context() -> CommandContext:
+    return CommandContext(actor=Actor("lena.ek", Role.CASEWORKER, TRÖNÖ))
+
+
+def numbers(service: Samverkan) -> list[str]:
+    issue = VIEWS["issue"]
+    with service.events.reading() as session:
+        found = session.execute(
+            select(issue.c.registration_number).order_by(issue.c.registration_serial)
+        )
+        return [str(n) for n in found.scalars()]
+
+
+def expected(count: int) -> list[str]:
+    return [f"{TRÖNÖ}-{YEAR}/{serial:04d}" for serial in range(1, count + 1)]
+
+
+def open_at_once(services: list[Samverkan]) -> None:
+    """`WRITERS` threads, spread over the services, open one issue each at the same moment."""
+    start = threading.Barrier(WRITERS)
+
+    def open_one(index: int) -> None:
+        start.wait()
+        services[index % len(services)].bus.dispatch(opening(f"Servicepunkt {index}"), context())
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        list(pool.map(open_one, range(WRITERS)))
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_sixteen_concurrent_openings_are_numbered_one_to_sixteen(samverkan: Samverkan) -> None:
+    open_at_once([samverkan])
+    assert numbers(samverkan) == expected(WRITERS)
+
+
+@pytest.fixture
+def two_workers(tmp_path: Path) -> Iterator[list[Samverkan]]:
+    settings = settings_for("postgres", tmp_path / "var")
+    services = [bootstrap(settings), bootstrap(settings)]
+    yield services
+    for service in services:
+        service.close()
+
+
+@pytest.mark.postgres
+def test_two_workers_on_postgresql_never_share_or_skip_a_number(
+    two_workers: list[Samverkan],
+) -> None:
+    open_at_once(two_workers)
+    assert numbers(two_workers[0]) == expected(WRITERS)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_rolled_back_opening_gives_its_number_back(samverkan: Samverkan) -> None:
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused), samverkan.bus.store.unit_of_work(context(), None) as uow:
+        open_issue(opening("Ångrat"), uow)  # took number 1, then the transaction fails
+        raise Refused
+    samverkan.bus.dispatch(opening("Servicepunkt i Trönö"), context())
+    assert numbers(samverkan) == expected(1)
