@@ -83,17 +83,24 @@ def form_task_force(cmd: c.FormTaskForce, uow: UnitOfWork) -> CommandResult:
         name=cmd.name,
         mandate=cmd.mandate,
         due_on=cmd.due_on,
-        lead=cmd.lead.model_dump(exclude_none=True),
+        lead=with_subject(cmd.lead.model_dump(exclude_none=True), issue.municipality, uow),
         today=uow.today,
         by=uow.by,
     )
     return uow.save(task_force)
 
 
+def with_subject(person: dict[str, str], municipality: str, uow: UnitOfWork) -> dict[str, str]:
+    """A person with their subject id: an existing subject of that name and organisation."""
+    found = uow.subject_for(municipality, person["display_name"], person["organisation"])
+    return {**person, "subject_id": found}
+
+
 def add_member(cmd: c.AddMember, uow: UnitOfWork) -> CommandResult:
     task_force = uow.get(cmd.task_force_id, TaskForce)
+    subject_id = uow.subject_for(task_force.municipality, cmd.display_name, cmd.organisation)
     member_id = task_force.add_member(
-        cmd.display_name, cmd.organisation, cmd.role, uow.by, cmd.user_id
+        cmd.display_name, cmd.organisation, cmd.role, uow.by, cmd.user_id, subject_id
     )
     return replace(uow.save(task_force), member_id=member_id)
 

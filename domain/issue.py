@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
 from domain.errors import RecordNotOpenError
+from domain.personal import TEXT
 from domain.values import IssueStatus, Provenance
 
 EDITABLE_FIELDS = ("title", "description", "locality", "category")
@@ -17,6 +18,7 @@ class Issue(CaseAggregate):
     """An issue keeps only what its rules need; the dialogue log lives in the read model."""
 
     class Opened(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {"description": TEXT}
         municipality: str
         locality: str
         title: str
@@ -26,6 +28,7 @@ class Issue(CaseAggregate):
         parent_id: UUID | None
 
     class Edited(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"changes.description": TEXT}
         changes: dict[str, str]
 
         def apply(self, issue: Issue) -> None:
@@ -33,6 +36,7 @@ class Issue(CaseAggregate):
                 setattr(issue, name, value)
 
     class ResponsibilityAssigned(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
         unit: str
         role: str
         user_id: str | None
@@ -42,6 +46,7 @@ class Issue(CaseAggregate):
             issue.responsibility = {"unit": self.unit, "role": self.role, "user_id": self.user_id}
 
     class NoteAdded(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"text": TEXT}
         kind: str
         text: str
         occurred_on: date
@@ -58,18 +63,21 @@ class Issue(CaseAggregate):
             issue.child_ids.append(self.child_id)
 
     class Resolved(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"summary": TEXT}
         summary: str
 
         def apply(self, issue: Issue) -> None:
             issue.status = IssueStatus.RESOLVED
 
     class Closed(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, issue: Issue) -> None:
             issue.status = IssueStatus.CLOSED
 
     class Reopened(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, issue: Issue) -> None:

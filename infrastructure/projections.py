@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
+from domain.gallring import Gallring
 from domain.issue import Issue
 from domain.outcome import Outcome
 from domain.staff import StaffMember
@@ -34,6 +35,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     Outcome: "outcome",
     StaffMember: "staff_member",
     DialoguePlan: "dialogue_plan",
+    Gallring: "gallring",
 }
 
 TIMELINE_KINDS = {
@@ -147,6 +149,13 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
         )
     elif isinstance(aggregate, StaffMember):
         row.update(user_id=aggregate.user_id, handed_over_to=aggregate.handed_over_to)
+    elif isinstance(aggregate, Gallring):
+        row.update(
+            decision_reference=aggregate.decision_reference,
+            reason=aggregate.reason,
+            subject_ids=aggregate.subject_ids,
+            record_ids=aggregate.record_ids,
+        )
     elif isinstance(aggregate, DialoguePlan):
         row.update(
             locality=aggregate.locality,
@@ -289,7 +298,32 @@ def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str,
         rows["note"] = note_row(event, position, record.id)
     elif isinstance(event, TaskForce.ProgressReported):
         rows["progress"] = progress_row(event, position, record.id)
+    subject = subject_row(event, position, record)
+    if subject is not None:
+        rows["subject"] = subject
     return rows
+
+
+def subject_row(event: Any, position: int, record: _Record) -> dict[str, Any] | None:
+    """The person an event names (a task force's lead or member), with their subject id."""
+    if isinstance(event, TaskForce.Formed):
+        person = event.lead
+    elif isinstance(event, TaskForce.MemberAdded):
+        person = {**vars(event)}
+    else:
+        return None
+    if not person.get("subject_id"):
+        return None  # recorded before subjects existed
+    return {
+        "position": position,
+        "subject_id": person["subject_id"],
+        "record_id": record.id,
+        "record_type": record.type,
+        "municipality": record.municipality,
+        "member_id": person["member_id"],
+        "display_name": person["display_name"],
+        "organisation": person["organisation"],
+    }
 
 
 class Projector:

@@ -207,6 +207,32 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("starts_on", Date, nullable=False),
             indexes=(("municipality", "locality"),),
         ),
+        "gallring": table(
+            "gallring_view",
+            *record_columns(),
+            Column("decision_reference", String(200), nullable=False),
+            Column("reason", Text, nullable=False),
+            Column("subject_ids", JSON, nullable=False),
+            Column("record_ids", JSON, nullable=False),
+            indexes=(("municipality", "position"),),
+        ),
+        # Persons recorded on a record (data subjects), one row per event that names one.
+        "subject": table(
+            "subject_view",
+            Column("position", Position, primary_key=True),
+            Column("subject_id", String(36), nullable=False),
+            Column("record_id", String(36), nullable=False),
+            Column("record_type", String(20), nullable=False),
+            Column("municipality", String(4), nullable=False),
+            Column("member_id", String(36), nullable=False),
+            Column("display_name", String(200), nullable=False),
+            Column("organisation", String(200), nullable=False),
+            indexes=(
+                ("municipality", "display_name", "organisation"),
+                ("subject_id",),
+                ("record_id",),
+            ),
+        ),
         "tracking": table(
             "projection_tracking",
             Column("name", String(40), primary_key=True),
@@ -240,6 +266,8 @@ REBUILT_FROM_LOG = (
     "timeline",
     "staff_member",
     "dialogue_plan",
+    "subject",
+    "gallring",
 )
 
 

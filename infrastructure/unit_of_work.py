@@ -28,6 +28,7 @@ from infrastructure.group_commit import Batch, GroupCommitter, Member, in_a_tran
 from infrastructure.insights import holdings_of
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
+from infrastructure.subjects import subject_for
 
 A = TypeVar("A", bound=CaseAggregate)
 
@@ -100,6 +101,9 @@ class SqlUnitOfWork:
 
     def held_by(self, user_id: str) -> Holdings:
         return holdings_of(self.session, self.context.actor.municipality, user_id)
+
+    def subject_for(self, municipality: str, display_name: str, organisation: str) -> str:
+        return subject_for(self.session, municipality, display_name, organisation)
 
     def recall(self, idempotency_key: str) -> Remembered | None:
         table = VIEWS["idempotency"]

@@ -23,6 +23,7 @@ from interfaces.http.routers import (
     issues,
     operations,
     outcomes,
+    privacy,
     staff,
     task_forces,
 )
@@ -39,6 +40,7 @@ ROUTERS = [
     insights.router,
     staff.router,
     operations.router,
+    privacy.router,
 ]
 
 
