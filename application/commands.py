@@ -167,6 +167,13 @@ class AssignResponsibility(IssueCommand):
     user_id: UserId | None = None
 
 
+class Confidential(BaseModel):
+    """Sekretess: the text is secret under this provision (lagrum) of OSL."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    lagrum: ShortText = Field(description='The provision, e.g. "OSL 21 kap. 7 §".')
+
+
 class AddNote(IssueCommand):
     """Log one exchange in the dialogue with the local community."""
 
@@ -174,6 +181,9 @@ class AddNote(IssueCommand):
     text: LongText
     occurred_on: Day
     public: bool = False
+    confidential: Confidential | None = Field(
+        None, description="Secret (sekretess): only caseworkers and admins read the text."
+    )
 
 
 class SplitIssue(IssueCommand):

@@ -42,7 +42,8 @@ def assign_responsibility(cmd: c.AssignResponsibility, uow: UnitOfWork) -> Comma
 
 def add_note(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
     issue = uow.get(cmd.issue_id, Issue)
-    issue.add_note(cmd.kind, cmd.text, cmd.occurred_on, cmd.public, uow.by)
+    lagrum = cmd.confidential.lagrum if cmd.confidential is not None else None
+    issue.add_note(cmd.kind, cmd.text, cmd.occurred_on, cmd.public, uow.by, lagrum)
     return uow.save(issue)
 
 

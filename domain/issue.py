@@ -51,6 +51,7 @@ class Issue(CaseAggregate):
         text: str
         occurred_on: date
         public: bool
+        lagrum: str | None = None  # sekretess under this provision; absent from older events
 
         def apply(self, issue: Issue) -> None:
             pass  # the log is kept by the read model, so the aggregate does not grow
@@ -140,12 +141,26 @@ class Issue(CaseAggregate):
         )
 
     def add_note(
-        self, kind: str, text: str, occurred_on: date, public: bool, by: Provenance
+        self,
+        kind: str,
+        text: str,
+        occurred_on: date,
+        public: bool,
+        by: Provenance,
+        lagrum: str | None = None,
     ) -> None:
+        """A note; with `lagrum`, its text is secret (sekretess) under that provision."""
         self._require_open()
         require_text(text, "A note")
+        confidential = {"lagrum": lagrum} if lagrum is not None else {}
         self._record(
-            self.NoteAdded, by, kind=kind, text=text, occurred_on=occurred_on, public=public
+            self.NoteAdded,
+            by,
+            kind=kind,
+            text=text,
+            occurred_on=occurred_on,
+            public=public,
+            **confidential,
         )
 
     def split_off(

@@ -175,6 +175,7 @@ def note_row(event: Issue.NoteAdded, position: int, issue_id: str) -> dict[str, 
         "text": event.text,
         "occurred_on": event.occurred_on,
         "public": event.public,
+        "lagrum": getattr(event, "lagrum", None),
         "recorded_by": event.actor["user_id"],
         "recorded_at": event.timestamp,
     }
@@ -243,7 +244,8 @@ def timeline_row(
         "actor_role": actor["role"],
         "actor_user": actor["user_id"],
         "subject": subject,
-        "public": getattr(event, "public", True),
+        # a confidential note is never shown to evaluators, whatever `public` says
+        "public": getattr(event, "public", True) and not getattr(event, "lagrum", None),
         "position": position,
     }
 

@@ -95,6 +95,7 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("text", Text, nullable=False),
             Column("occurred_on", Date, nullable=False),
             Column("public", Boolean, nullable=False),
+            Column("lagrum", String(200)),  # sekretess: the text is secret under this provision
             Column("recorded_by", String(200), nullable=False),
             Column("recorded_at", Instant(), nullable=False),
             indexes=(("issue_id", "position"),),

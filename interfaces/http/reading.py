@@ -13,6 +13,7 @@ from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
 from infrastructure.queries import Page, RecordQueries, is_overdue
+from interfaces.confidentiality import conceal_notes
 from interfaces.http.problems import responses
 from interfaces.privacy import Pseudonyms
 
@@ -46,6 +47,8 @@ def _presented(
 ) -> dict[str, Any]:
     if kind == "task_force":
         view["overdue"] = is_overdue(view)
+    if kind == "issue":
+        view = conceal_notes(view, caller)
     if pseudonyms is not None and policy.pseudonymises(caller):
         view = pseudonyms.view(kind, view)
     return view

@@ -424,6 +424,14 @@ PRIVATE_NOTE = "Privat: Karin Bergs mobilnummer 070-123 45 67"
 PERSONAL = ["Karin Berg", "Nils Holm", "Maja Lund", "sara.nord", "per.sund", PRIVATE_NOTE]
 
 
+# Sekretess: read only by caseworkers and admins of the municipality, even when public.
+def secret_note(municipality: str) -> str:
+    return f"Sekretess {municipality}: hyresgästens skulder hos kommunen"
+
+
+SECRET_READERS = (Role.CASEWORKER, Role.ADMIN)
+
+
 @dataclass
 class World:
     app: FastAPI
@@ -443,6 +451,9 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
     issue_id = seeder.issue(locality=locality)
     note = {"kind": "phone", "text": PRIVATE_NOTE, "occurred_on": "2024-02-01"}
     seeder.post(f"/api/v1/issues/{issue_id}/notes", note, expect=200)
+    secret = {**note, "text": secret_note(seeder.municipality), "public": True}
+    secret["confidential"] = {"lagrum": "OSL 21 kap. 7 §"}
+    seeder.post(f"/api/v1/issues/{issue_id}/notes", secret, expect=200)
     user = seeder.user
     assignment = {"unit": "Näringsliv", "role": "bygdelots", "user_id": user}
     seeder.client.put(
@@ -534,6 +545,9 @@ def leak(world: World, caller: Caller, text: str, where: str) -> str | None:
         hidden += [v for k, v in world.ids[other].items() if k.endswith("_id") and k != "user_id"]
     if caller.role == Role.EVALUATOR:
         hidden += PERSONAL
+    for code in (ÅTVIDABERG, SÖDERHAMN):
+        if caller.role not in SECRET_READERS or caller.municipality != code:
+            hidden.append(secret_note(code))
     shown = [value for value in hidden if value in text]
     return f"{where}: leaked {shown}" if shown else None
 
