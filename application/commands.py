@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from domain.dialogue_plan import dialogue_plan_id
+from domain.retention import retention_plan_id
 from domain.staff import staff_member_id
 from domain.values import Category, NoteKind, RaisedByKind
 
@@ -372,6 +373,20 @@ class HandOverResponsibilities(Command):
     @property
     def target(self) -> UUID | None:
         return staff_member_id(self.municipality, self.from_user)
+
+
+class SetRetention(Command):
+    """Set how long closed records of a category are kept (information management plan)."""
+
+    municipality: MunicipalityCode
+    category: Category
+    keep_years: int | None = Field(
+        ge=0, le=1000, description="Years a closed record is kept; null keeps it for ever."
+    )
+
+    @property
+    def target(self) -> UUID | None:
+        return retention_plan_id(self.municipality)
 
 
 class PlanDialogue(Command):

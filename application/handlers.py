@@ -14,6 +14,7 @@ from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue
 from domain.outcome import Outcome
+from domain.retention import RetentionPlan, retention_plan_id
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
 
@@ -287,6 +288,16 @@ def plan_dialogue(cmd: c.PlanDialogue, uow: UnitOfWork) -> CommandResult:
     return uow.save(plan)
 
 
+def set_retention(cmd: c.SetRetention, uow: UnitOfWork) -> CommandResult:
+    try:
+        plan = uow.get(retention_plan_id(cmd.municipality), RetentionPlan)
+    except NotFoundError:
+        plan = RetentionPlan.adopt(cmd.municipality, str(cmd.category), cmd.keep_years, uow.by)
+    else:
+        plan.set_rule(str(cmd.category), cmd.keep_years, uow.by)
+    return uow.save(plan)
+
+
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenIssue: open_issue,
     c.EditIssue: edit_issue,
@@ -315,4 +326,5 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RetractOutcome: retract_outcome,
     c.HandOverResponsibilities: hand_over_responsibilities,
     c.PlanDialogue: plan_dialogue,
+    c.SetRetention: set_retention,
 }

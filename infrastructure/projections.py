@@ -23,6 +23,7 @@ from domain.dialogue_plan import DialoguePlan
 from domain.gallring import Gallring
 from domain.issue import Issue
 from domain.outcome import Outcome
+from domain.retention import RetentionPlan
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
 from infrastructure.group_commit import Deferred, deferred_writes
@@ -36,6 +37,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     StaffMember: "staff_member",
     DialoguePlan: "dialogue_plan",
     Gallring: "gallring",
+    RetentionPlan: "retention",
 }
 
 TIMELINE_KINDS = {
@@ -156,6 +158,8 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             subject_ids=aggregate.subject_ids,
             record_ids=aggregate.record_ids,
         )
+    elif isinstance(aggregate, RetentionPlan):
+        row.update(rules=dict(aggregate.rules))
     elif isinstance(aggregate, DialoguePlan):
         row.update(
             locality=aggregate.locality,

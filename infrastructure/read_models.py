@@ -217,6 +217,12 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("record_ids", JSON, nullable=False),
             indexes=(("municipality", "position"),),
         ),
+        "retention": table(
+            "retention_view",
+            *record_columns(),
+            Column("rules", JSON, nullable=False),  # category -> years kept, null for ever
+            indexes=(("municipality",),),
+        ),
         # Persons recorded on a record (data subjects), one row per event that names one.
         "subject": table(
             "subject_view",
@@ -269,6 +275,7 @@ REBUILT_FROM_LOG = (
     "dialogue_plan",
     "subject",
     "gallring",
+    "retention",
 )
 
 

@@ -24,6 +24,7 @@ from interfaces.http.routers import (
     operations,
     outcomes,
     privacy,
+    retention,
     staff,
     task_forces,
 )
@@ -41,6 +42,7 @@ ROUTERS = [
     staff.router,
     operations.router,
     privacy.router,
+    retention.router,
 ]
 
 

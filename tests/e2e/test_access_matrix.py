@@ -412,6 +412,11 @@ def gallring_of_an_issue(s: Seeder) -> Call:
 EXPECTED |= {
     ("GET", "/api/v1/subjects"): Rule(roles_at_home(Role.CASEWORKER, Role.ADMIN)),
     ("GET", "/api/v1/subjects/{subject_id}/extract"): Rule(roles_at_home(Role.ADMIN, foreign=404)),
+    ("PUT", "/api/v1/retention/{category}"): Rule(
+        roles_at_home(Role.ADMIN), lambda s: Call({"category": "fuel"}, {"keep_years": 10})
+    ),
+    ("GET", "/api/v1/retention"): Rule(roles_at_home(Role.ADMIN)),
+    ("GET", "/api/v1/gallring/due"): Rule(roles_at_home(Role.ADMIN)),
     ("POST", "/api/v1/gallring"): Rule(
         roles_at_home(Role.ADMIN, foreign=404), gallring_of_an_issue
     ),
