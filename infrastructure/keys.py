@@ -29,6 +29,14 @@ def chain_key(var_dir: Path) -> bytes:
     return path.read_bytes().strip()
 
 
+def pseudonym_key(var_dir: Path) -> bytes:
+    """The HMAC key behind evaluators' pseudonyms: stable labels, not reversible without it."""
+    path = var_dir / "keys" / "pseudonym.key"
+    if not path.exists():
+        _write_private(path, secrets.token_hex(32).encode())
+    return path.read_bytes().strip()
+
+
 def token_signing_key(var_dir: Path) -> Ed25519PrivateKey:
     """The Ed25519 key that `samverkan token issue` signs with and the server verifies."""
     path = var_dir / "keys" / "token-signing.pem"

@@ -20,8 +20,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from application.errors import NotFoundError
 from domain.values import NATIONAL_SCOPE, Actor, Category, Role
+from infrastructure.keys import pseudonym_key
 from infrastructure.timeline import Timeline, TimelineFilter, TimelineQueries
 from interfaces.exports import ExportFormat, Language, entries_to_write, render
+from interfaces.privacy import use_key
 
 app = typer.Typer(no_args_is_help=True, help="Export timelines.")
 
@@ -57,6 +59,7 @@ def timeline(
     from infrastructure.bootstrap import bootstrap
 
     samverkan = bootstrap()  # creates any missing tables
+    use_key(pseudonym_key(samverkan.settings.var_dir))
     try:
         wanted = TimelineFilter(municipality, issue, category, _day(date_from), _day(date_to))
         queries = TimelineQueries(samverkan.events, samverkan.policy)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.keys import pseudonym_key
 from infrastructure.queries import RecordQueries
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenVerifier
@@ -30,6 +31,7 @@ from interfaces.http.routers import (
 )
 from interfaces.http.schemas import Problem
 from interfaces.http.security import RateLimiter
+from interfaces.privacy import use_key as use_pseudonym_key
 
 ROUTERS = [
     issues.router,
@@ -49,6 +51,7 @@ ROUTERS = [
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:
     samverkan = samverkan or bootstrap(settings)
     settings = samverkan.settings
+    use_pseudonym_key(pseudonym_key(settings.var_dir))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
