@@ -25,6 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from infrastructure.group_commit import Deferred, deferred_writes
+
+PENDING = "samverkan.key_assignments"
 RECORD = "record"
 SUBJECT = "subject"
 
@@ -60,15 +63,33 @@ def current_key(session: Session, owner_kind: str, owner_id: str) -> tuple[str, 
 def assign(
     session: Session, key_id: str, owner_kind: str, owner_id: str, municipality: str
 ) -> None:
-    session.execute(
-        insert(key_assignment).values(
-            key_id=key_id,
-            owner_kind=owner_kind,
-            owner_id=owner_id,
-            municipality=municipality,
-            assigned_at=datetime.now(UTC),
-        )
-    )
+    """Record the assignment in the session's transaction: in a group commit, all of the
+    batch's assignments in one statement just before its COMMIT."""
+    row = {
+        "key_id": key_id,
+        "owner_kind": owner_kind,
+        "owner_id": owner_id,
+        "municipality": municipality,
+        "assigned_at": datetime.now(UTC),
+    }
+    deferred = deferred_writes(session)
+    if deferred is None:
+        session.execute(insert(key_assignment), [row])
+        return
+    pending = deferred.setdefault(PENDING, PendingAssignments())
+    assert isinstance(pending, PendingAssignments)
+    pending.rows.append(row)
+
+
+class PendingAssignments(Deferred):
+    """A group commit's key assignments, inserted once before its COMMIT."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def write(self, session: Session) -> None:
+        if self.rows:
+            session.execute(insert(key_assignment), self.rows)
 
 
 def live_keys(session: Session, owner_kind: str, owner_ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -125,7 +125,8 @@ class SealingMapper(Mapper[Any]):
     ) -> None:
         with self.datastore.transaction(commit=True) as session:
             municipality = state.get("municipality")
-            record = self._key(session, RECORD, str(record_id), municipality)
+            new = version == 1  # a record's first event: it has no key yet
+            record = self._key(session, RECORD, str(record_id), municipality, new)
             for path, owner in fields.items():
                 value = value_at(state, path)
                 if value is None or is_sealed(value):
@@ -138,14 +139,19 @@ class SealingMapper(Mapper[Any]):
                 _put(state, path, seal(key_id, key, where, record_id, version, path, value))
 
     def _key(
-        self, session: Session, kind: str, owner_id: str, municipality: str | None
+        self,
+        session: Session,
+        kind: str,
+        owner_id: str,
+        municipality: str | None,
+        new: bool = False,
     ) -> tuple[str, bytes, str]:
         """The owner's key, assigned in this transaction from the pool if it has none yet."""
         known = _keys_in_transaction(session)
         found = known.get((kind, owner_id))
         if found is not None:
             return found
-        current = current_key(session, kind, owner_id)
+        current = None if new else current_key(session, kind, owner_id)
         key = None if current is None else self.keys.get(current[0])
         if current is not None and key is not None:
             found = (current[0], key, current[1])
