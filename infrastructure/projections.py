@@ -21,6 +21,7 @@ from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
 from domain.gallring import Gallring
+from domain.incident import IntegrityIncident
 from domain.issue import Issue
 from domain.outcome import Outcome
 from domain.retention import RetentionPlan
@@ -38,6 +39,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     DialoguePlan: "dialogue_plan",
     Gallring: "gallring",
     RetentionPlan: "retention",
+    IntegrityIncident: "integrity_incident",
 }
 
 TIMELINE_KINDS = {
@@ -167,6 +169,8 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             partner=aggregate.partner,
             starts_on=aggregate.starts_on,
         )
+    elif isinstance(aggregate, IntegrityIncident):
+        row.update(broken_position=aggregate.broken_position, reason=aggregate.reason)
     return row
 
 

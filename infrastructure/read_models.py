@@ -240,6 +240,12 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
                 ("record_id",),
             ),
         ),
+        "integrity_incident": table(
+            "integrity_incident_view",
+            *record_columns(),
+            Column("broken_position", Position, nullable=False),
+            Column("reason", Text, nullable=False),
+        ),
         "tracking": table(
             "projection_tracking",
             Column("name", String(40), primary_key=True),
@@ -276,6 +282,7 @@ REBUILT_FROM_LOG = (
     "subject",
     "gallring",
     "retention",
+    "integrity_incident",
 )
 
 

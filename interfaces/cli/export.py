@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from application.errors import NotFoundError
 from domain.values import NATIONAL_SCOPE, Actor, Category, Role
-from infrastructure.keys import pseudonym_key
+from infrastructure.keys import KeyFileError, pseudonym_key
 from infrastructure.timeline import Timeline, TimelineFilter, TimelineQueries
 from interfaces.exports import ExportFormat, Language, entries_to_write, render
 from interfaces.privacy import use_key
@@ -56,23 +56,21 @@ def timeline(
     date_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
 ) -> None:
     """Write a timeline in JSON, CSV, iCalendar or HTML: the same export as the HTTP route."""
-    from infrastructure.bootstrap import bootstrap
+    from interfaces.cli.store import opened
 
-    samverkan = bootstrap()  # creates any missing tables
-    use_key(pseudonym_key(samverkan.settings.var_dir))
-    try:
+    with opened() as samverkan:
+        with suppress(KeyFileError):  # a read makes no key: then labels last one run only
+            use_key(pseudonym_key(samverkan.settings.var_dir, create=False))
         wanted = TimelineFilter(municipality, issue, category, _day(date_from), _day(date_to))
         queries = TimelineQueries(samverkan.events, samverkan.policy)
         try:
-            opened = queries.open(EVALUATOR if pseudonymise else OPERATOR, wanted)
+            timeline = queries.open(EVALUATOR if pseudonymise else OPERATOR, wanted)
         except NotFoundError as error:
             typer.echo(str(error), err=True)
             raise typer.Exit(1) from error
-        with _destination(output) as sink, _progress(opened, fmt) as counted:
+        with _destination(output) as sink, _progress(timeline, fmt) as counted:
             for chunk in render(counted, fmt, lang):
                 sink.write(chunk)
-    finally:
-        samverkan.close()
 
 
 def _day(value: datetime | None) -> date | None:

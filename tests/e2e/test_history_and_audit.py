@@ -75,7 +75,7 @@ def test_an_issue_history_lists_every_event_oldest_first_with_provenance(
         "parent_id": None,
     }
     assert items[1]["data"] == {"changes": {"title": "Dagligvaror i Falerum"}}
-    assert items[2]["data"] == {**note, "public": False}
+    assert items[2]["data"] == {**note, "public": False, "lagrum": None}
     assert items[0]["command_id"] != items[1]["command_id"]
     assert items[1]["correlation_id"] == "revision-2024-falerum"
 
@@ -183,7 +183,8 @@ def test_verify_reports_only_counts_and_hashes_to_any_auditor(
     response = client.get("/api/v1/audit/verify", headers=auth("ulla", "auditor", SÖDERHAMN))
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"intact", "checked", "first_broken_position", "head"}
+    assert set(body) == {"intact", "checked", "first_broken_position", "head", "incidents"}
+    assert body["incidents"] == []
     assert (body["intact"], body["checked"], body["first_broken_position"]) == (True, 1, None)
 
 
