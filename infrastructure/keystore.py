@@ -42,6 +42,8 @@ from sqlalchemy import (
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.pool import StaticPool
 
+from infrastructure.keys import make_private
+
 KEYS_SCHEMA = "samverkan_keys"
 POOL_SIZE = 64  # keys made per refill
 POOL_LOW = 16  # below this, a background thread refills
@@ -127,6 +129,10 @@ class KeyStore:
             else:
                 engine = create_engine("sqlite://", poolclass=StaticPool)
             sqlalchemy_event.listen(engine, "connect", secure_sqlite)
+            if self.is_sqlite_file:
+                with engine.connect():  # the file exists now: readable by the service only
+                    for suffix in ("", "-journal", "-wal", "-shm"):
+                        make_private(self.path.with_name(self.path.name + suffix))
         else:
             engine = create_engine(self._store_url, pool_size=2, max_overflow=4)
             with engine.begin() as connection:
