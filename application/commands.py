@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from domain.dialogue_plan import dialogue_plan_id
+from domain.retention import retention_plan_id
 from domain.staff import staff_member_id
 from domain.values import Category, NoteKind, RaisedByKind
 
@@ -203,6 +204,13 @@ class AssignResponsibility(IssueCommand):
     user_id: UserId | None = None
 
 
+class Confidential(BaseModel):
+    """Sekretess: the text is secret under this provision (lagrum) of OSL."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    lagrum: ShortText = Field(description='The provision, e.g. "OSL 21 kap. 7 §".')
+
+
 class AddNote(IssueCommand):
     """Log one exchange in the dialogue with the local community."""
 
@@ -210,6 +218,9 @@ class AddNote(IssueCommand):
     text: LongText
     occurred_on: PastDay
     public: bool = False
+    confidential: Confidential | None = Field(
+        None, description="Secret (sekretess): only caseworkers and admins read the text."
+    )
 
 
 class SplitIssue(IssueCommand):
@@ -441,6 +452,20 @@ class HandOverResponsibilities(Command):
     @property
     def target(self) -> UUID | None:
         return staff_member_id(self.municipality, self.from_user)
+
+
+class SetRetention(Command):
+    """Set how long closed records of a category are kept (information management plan)."""
+
+    municipality: MunicipalityCode
+    category: Category
+    keep_years: int | None = Field(
+        ge=0, le=1000, description="Years a closed record is kept; null keeps it for ever."
+    )
+
+    @property
+    def target(self) -> UUID | None:
+        return retention_plan_id(self.municipality)
 
 
 class PlanDialogue(Command):

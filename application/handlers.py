@@ -14,6 +14,7 @@ from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue, NoteState
 from domain.outcome import Outcome
+from domain.retention import RetentionPlan, retention_plan_id
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
 
@@ -43,7 +44,8 @@ def assign_responsibility(cmd: c.AssignResponsibility, uow: UnitOfWork) -> Comma
 
 def add_note(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
     issue = uow.get(cmd.issue_id, Issue)
-    issue.add_note(cmd.kind, cmd.text, cmd.occurred_on, cmd.public, uow.by)
+    lagrum = cmd.confidential.lagrum if cmd.confidential is not None else None
+    issue.add_note(cmd.kind, cmd.text, cmd.occurred_on, cmd.public, uow.by, lagrum)
     return uow.save(issue)
 
 
@@ -111,17 +113,24 @@ def form_task_force(cmd: c.FormTaskForce, uow: UnitOfWork) -> CommandResult:
         name=cmd.name,
         mandate=cmd.mandate,
         due_on=cmd.due_on,
-        lead=cmd.lead.model_dump(exclude_none=True),
+        lead=with_subject(cmd.lead.model_dump(exclude_none=True), issue.municipality, uow),
         today=uow.today,
         by=uow.by,
     )
     return uow.save(task_force)
 
 
+def with_subject(person: dict[str, str], municipality: str, uow: UnitOfWork) -> dict[str, str]:
+    """A person with their subject id: an existing subject of that name and organisation."""
+    found = uow.subject_for(municipality, person["display_name"], person["organisation"])
+    return {**person, "subject_id": found}
+
+
 def add_member(cmd: c.AddMember, uow: UnitOfWork) -> CommandResult:
     task_force = uow.get(cmd.task_force_id, TaskForce)
+    subject_id = uow.subject_for(task_force.municipality, cmd.display_name, cmd.organisation)
     member_id = task_force.add_member(
-        cmd.display_name, cmd.organisation, cmd.role, uow.by, cmd.user_id
+        cmd.display_name, cmd.organisation, cmd.role, uow.by, cmd.user_id, subject_id
     )
     return replace(uow.save(task_force), member_id=member_id)
 
@@ -321,6 +330,16 @@ def retire_dialogue_plan(cmd: c.RetireDialoguePlan, uow: UnitOfWork) -> CommandR
     return uow.save(plan)
 
 
+def set_retention(cmd: c.SetRetention, uow: UnitOfWork) -> CommandResult:
+    try:
+        plan = uow.get(retention_plan_id(cmd.municipality), RetentionPlan)
+    except NotFoundError:
+        plan = RetentionPlan.adopt(cmd.municipality, str(cmd.category), cmd.keep_years, uow.by)
+    else:
+        plan.set_rule(str(cmd.category), cmd.keep_years, uow.by)
+    return uow.save(plan)
+
+
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenIssue: open_issue,
     c.EditIssue: edit_issue,
@@ -349,6 +368,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RetractOutcome: retract_outcome,
     c.HandOverResponsibilities: hand_over_responsibilities,
     c.PlanDialogue: plan_dialogue,
+    c.SetRetention: set_retention,
 }
 COMMAND_HANDLERS |= {
     c.CorrectNote: correct_note,

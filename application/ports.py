@@ -74,6 +74,10 @@ class UnitOfWork(Protocol):
         """Records held by `user_id` in the caller's municipality, as seen in this transaction."""
         ...
 
+    def subject_for(self, municipality: str, display_name: str, organisation: str) -> str:
+        """The subject id of the person so named in the municipality; a new one if none."""
+        ...
+
     def recall(self, idempotency_key: str) -> Remembered | None: ...
 
     def next_registration_number(self, municipality: str, year: int) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
+from domain.personal import TEXT
 from domain.values import DecisionStatus, Provenance
 
 
@@ -14,6 +16,7 @@ class Decision(CaseAggregate):
     """A decision about one issue, possibly prepared by one of its task forces."""
 
     class Proposed(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {"rationale": TEXT}
         issue_id: UUID
         municipality: str
         task_force_id: UUID | None
@@ -31,12 +34,14 @@ class Decision(CaseAggregate):
             decision.reference = self.reference
 
     class Rejected(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, decision: Decision) -> None:
             decision.status = DecisionStatus.REJECTED
 
     class Revoked(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, decision: Decision) -> None:
@@ -52,6 +57,7 @@ class Decision(CaseAggregate):
     class Corrected(CaseAggregate.Event):
         """An adopted decision's date or reference corrected; None leaves a field as it was."""
 
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         decided_on: date | None
         reference: str | None
         reason: str

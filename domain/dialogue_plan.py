@@ -7,12 +7,14 @@ derived from the dialogue notes on the locality's issues; the plan only says how
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 from uuid import UUID, uuid5
 
 from dateutil.relativedelta import relativedelta
 
 from domain.base import CaseAggregate, require_text
 from domain.errors import RecordNotOpenError
+from domain.personal import TEXT
 from domain.values import Provenance
 
 PLAN_NAMESPACE = UUID("0b8e7d52-93c4-5a6f-8d21-7e4c1f0a3b92")
@@ -49,6 +51,7 @@ class DialoguePlan(CaseAggregate):
     """How often the municipality plans to meet a locality's partner; `starts_on` is the first."""
 
     class Planned(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {"partner": TEXT}
         municipality: str
         locality: str
         every_months: int
@@ -56,6 +59,7 @@ class DialoguePlan(CaseAggregate):
         starts_on: date
 
     class Replanned(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"partner": TEXT}
         every_months: int
         partner: str
         starts_on: date

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
 from domain.errors import AlreadyRegisteredError, DomainRuleError, RecordNotOpenError
+from domain.personal import TEXT
 from domain.values import IssueStatus, Provenance
 
 EDITABLE_FIELDS = ("title", "description", "locality", "category")
@@ -18,6 +19,7 @@ class Issue(CaseAggregate):
     """An issue keeps only what its rules need; the dialogue log lives in the read model."""
 
     class Opened(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {"description": TEXT}
         municipality: str
         locality: str
         title: str
@@ -31,6 +33,7 @@ class Issue(CaseAggregate):
             issue.registration_number = self.registration_number
 
     class Edited(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"changes.description": TEXT}
         changes: dict[str, str]
 
         def apply(self, issue: Issue) -> None:
@@ -38,6 +41,7 @@ class Issue(CaseAggregate):
                 setattr(issue, name, value)
 
     class ResponsibilityAssigned(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
         unit: str
         role: str
         user_id: str | None
@@ -47,11 +51,13 @@ class Issue(CaseAggregate):
             issue.responsibility = {"unit": self.unit, "role": self.role, "user_id": self.user_id}
 
     class NoteAdded(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"text": TEXT}
         kind: str
         text: str
         occurred_on: date
         public: bool
         note_id: UUID | None = None  # absent from earlier events: the view derives one
+        lagrum: str | None = None  # sekretess under this provision; absent from older events
 
         def apply(self, issue: Issue) -> None:
             pass  # the log is kept by the read model, so the aggregate does not grow
@@ -64,12 +70,14 @@ class Issue(CaseAggregate):
             issue.child_ids.append(self.child_id)
 
     class Resolved(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"summary": TEXT}
         summary: str
 
         def apply(self, issue: Issue) -> None:
             issue.status = IssueStatus.RESOLVED
 
     class Closed(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, issue: Issue) -> None:
@@ -80,6 +88,7 @@ class Issue(CaseAggregate):
         stored before it, read with `reopened_from` None (it was not recorded then)."""
 
         class_version = 2
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
         reopened_from: str | None
 
@@ -101,6 +110,7 @@ class Issue(CaseAggregate):
     class NoteCorrected(CaseAggregate.Event):
         """A note's text or date corrected; the event that added it keeps the first version."""
 
+        personal: ClassVar[dict[str, str]] = {"text": TEXT, "reason": TEXT}
         note_id: UUID
         text: str | None
         occurred_on: date | None
@@ -113,6 +123,7 @@ class Issue(CaseAggregate):
     class NoteWithdrawn(CaseAggregate.Event):
         """A note marked as withdrawn; it stays in the history and in the view, marked."""
 
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         note_id: UUID
         reason: str
         public: bool
@@ -179,11 +190,19 @@ class Issue(CaseAggregate):
         )
 
     def add_note(
-        self, kind: str, text: str, occurred_on: date, public: bool, by: Provenance
+        self,
+        kind: str,
+        text: str,
+        occurred_on: date,
+        public: bool,
+        by: Provenance,
+        lagrum: str | None = None,
     ) -> UUID:
+        """A note; with `lagrum`, its text is secret (sekretess) under that provision."""
         self._require_open()
         require_text(text, "A note")
         note_id = uuid4()
+        confidential = {"lagrum": lagrum} if lagrum is not None else {}
         self._record(
             self.NoteAdded,
             by,
@@ -192,6 +211,7 @@ class Issue(CaseAggregate):
             occurred_on=occurred_on,
             public=public,
             note_id=note_id,
+            **confidential,
         )
         return note_id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
@@ -15,6 +15,7 @@ from domain.errors import (
     FutureDateError,
     RecordNotOpenError,
 )
+from domain.personal import TEXT
 from domain.values import OutcomeStatus, Provenance
 
 Indicator = dict[str, Any]  # {name, value: Decimal, unit, baseline?, target?}
@@ -31,6 +32,7 @@ class Outcome(CaseAggregate):
     """An observed result. Verification is four-eyes: never by its recorder or last corrector."""
 
     class Recorded(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {"summary": TEXT}
         issue_id: UUID
         municipality: str
         decision_ids: list[UUID]
@@ -39,12 +41,14 @@ class Outcome(CaseAggregate):
         observed_on: date
 
     class Verified(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
         note: str | None
 
         def apply(self, outcome: Outcome) -> None:
             outcome.status = OutcomeStatus.VERIFIED
 
     class Corrected(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"changes.summary": TEXT, "reason": TEXT}
         changes: dict[str, Any]
         reason: str
 
@@ -55,6 +59,7 @@ class Outcome(CaseAggregate):
             outcome.last_corrected_by = self.actor["user_id"]
 
     class Retracted(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, outcome: Outcome) -> None:

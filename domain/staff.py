@@ -6,9 +6,11 @@ as an event lets the insights flag anything that is still attached to the depart
 
 from __future__ import annotations
 
+from typing import ClassVar
 from uuid import UUID, uuid5
 
 from domain.base import CaseAggregate, require_text
+from domain.personal import TEXT
 from domain.values import Provenance
 
 STAFF_NAMESPACE = UUID("6f1c2a0e-4b1d-5c7a-9e51-0d3b7a2f9c11")
@@ -24,6 +26,7 @@ class StaffMember(CaseAggregate):
     """A departed user; each handover lists the issues and task forces it moved."""
 
     class Departed(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
         municipality: str
         user_id: str
         handed_over_to: str
@@ -32,6 +35,7 @@ class StaffMember(CaseAggregate):
         task_force_ids: list[UUID]
 
     class HandedOverAgain(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
         """Work found attached to the user after they had left, moved on in turn."""
 
         handed_over_to: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
@@ -14,6 +15,7 @@ from domain.errors import (
     NotAMemberError,
     RecordNotOpenError,
 )
+from domain.personal import TEXT, subject
 from domain.values import Provenance, TaskForceStatus
 
 
@@ -21,6 +23,10 @@ class TaskForce(CaseAggregate):
     """Members keep joining order (dicts are ordered); the lead is always a member."""
 
     class Formed(CaseAggregate.Created):
+        personal: ClassVar[dict[str, str]] = {
+            "mandate": TEXT,
+            "lead.display_name": subject("lead.subject_id"),
+        }
         issue_id: UUID
         municipality: str
         name: str
@@ -29,11 +35,13 @@ class TaskForce(CaseAggregate):
         lead: dict[str, str]
 
     class MemberAdded(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"display_name": subject("subject_id")}
         member_id: str
         display_name: str
         organisation: str
         role: str
         user_id: str | None = None  # optional, and absent from events recorded before it
+        subject_id: str | None = None  # the person (data subject); absent from older events
 
         def apply(self, task_force: TaskForce) -> None:
             member = {
@@ -43,6 +51,8 @@ class TaskForce(CaseAggregate):
             }
             if self.user_id is not None:
                 member["user_id"] = self.user_id
+            if self.subject_id is not None:
+                member["subject_id"] = self.subject_id
             task_force.members[self.member_id] = member
 
     class MemberRemoved(CaseAggregate.Event):
@@ -52,6 +62,7 @@ class TaskForce(CaseAggregate):
             del task_force.members[self.member_id]
 
     class LeadHandedOver(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
         from_member_id: str
         to_member_id: str
         note: str
@@ -63,6 +74,7 @@ class TaskForce(CaseAggregate):
             task_force.lead = self.to_member_id
 
     class MandateExtended(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         old_due_on: date
         new_due_on: date
         reason: str
@@ -71,18 +83,21 @@ class TaskForce(CaseAggregate):
             task_force.due_on = self.new_due_on
 
     class ProgressReported(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"text": TEXT}
         text: str
 
         def apply(self, task_force: TaskForce) -> None:
             pass  # the progress log is kept by the read model
 
     class Completed(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"summary": TEXT}
         summary: str
 
         def apply(self, task_force: TaskForce) -> None:
             task_force.status = TaskForceStatus.COMPLETED
 
     class Disbanded(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"reason": TEXT}
         reason: str
 
         def apply(self, task_force: TaskForce) -> None:
@@ -144,10 +159,12 @@ class TaskForce(CaseAggregate):
         role: str,
         by: Provenance,
         user_id: str | None = None,
+        subject_id: str | None = None,
     ) -> str:
         self._require_active()
         self._require_no_namesake(display_name, organisation)
         member_id = str(uuid4())
+        optional = {"user_id": user_id, "subject_id": subject_id}
         self._record(
             self.MemberAdded,
             by,
@@ -155,7 +172,7 @@ class TaskForce(CaseAggregate):
             display_name=display_name,
             organisation=organisation,
             role=role,
-            **({"user_id": user_id} if user_id is not None else {}),
+            **{name: value for name, value in optional.items() if value is not None},
         )
         return member_id
 

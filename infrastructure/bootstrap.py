@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from application.bus import CommandBus
 from application.policy import AccessPolicy
 from infrastructure.event_store import EventStore
+from infrastructure.gallring import prepare_personal_data
 from infrastructure.keys import (
     KeyFileError,
     chain_key,
@@ -55,11 +56,12 @@ def bootstrap(settings: Settings | None = None, create: bool = True) -> Samverka
     if create:  # the keys are made with the store, never by a read command
         checkpoint_signing_key(settings.var_dir)
         token_signing_key(settings.var_dir)
-    events = EventStore.open(settings.store_url, key, settings.pool_size)
+    events = EventStore.open(settings.store_url, key, settings.pool_size, settings.var_dir)
     if settings.sqlite_file is not None:
         for suffix in ("", "-wal", "-shm"):
             make_private(settings.sqlite_file.with_name(settings.sqlite_file.name + suffix))
     ensure_views(events, schema_fingerprint(events.datastore.engine.dialect))
+    prepare_personal_data(events)
     policy = AccessPolicy()
     bus = CommandBus(SqlStore(events, policy=policy), policy)
     return Samverkan(settings, events, policy, bus, key)

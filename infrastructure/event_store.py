@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from pathlib import Path
 from threading import Semaphore
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import (
     InfrastructureFactory,
     JSONTranscoder,
+    Mapper,
     StoredEvent,
     Transcoding,
 )
@@ -33,6 +35,7 @@ from domain.outcome import Outcome
 from domain.task_force import TaskForce
 from infrastructure.group_commit import once_per_transaction
 from infrastructure.integrity import chain_metadata, extend_chain
+from infrastructure.sealing import sealing_mapper
 
 SNAPSHOT_INTERVAL = 50  # a command never replays more than this many events
 LOCKED = "samverkan.events_locked"
@@ -246,8 +249,19 @@ class EventStore(Application):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
+    def construct_mapper(self) -> Mapper[Any]:
+        """Personal fields are sealed (encrypted) before the hash chain sees them."""
+        return sealing_mapper(
+            super().construct_mapper(),
+            self.datastore,
+            str(self.env.get("SQLALCHEMY_URL")),
+            self.env.get("KEYS_VAR_DIR"),
+        )
+
     @classmethod
-    def open(cls, url: str, chain_key: bytes, pool_size: int = 10) -> EventStore:
+    def open(
+        cls, url: str, chain_key: bytes, pool_size: int = 10, var_dir: Path | None = None
+    ) -> EventStore:
         return cls(
             env={
                 "PERSISTENCE_MODULE": "infrastructure.event_store:StoreFactory",
@@ -255,6 +269,7 @@ class EventStore(Application):
                 "CHAIN_KEY": chain_key.decode(),
                 "POOL_SIZE": str(pool_size),
                 "AGGREGATE_CACHE_MAXSIZE": "5000",
+                "KEYS_VAR_DIR": "" if var_dir is None else str(var_dir),
             }
         )
 

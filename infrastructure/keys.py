@@ -72,6 +72,11 @@ def chain_key(var_dir: Path, create: bool = True) -> bytes:
     return _read_private(var_dir / CHAIN_KEY, create, secrets.token_hex(32).encode())
 
 
+def pseudonym_key(var_dir: Path, create: bool = True) -> bytes:
+    """The HMAC key behind evaluators' pseudonyms: stable labels, not reversible without it."""
+    return _read_private(var_dir / "keys" / "pseudonym.key", create, secrets.token_hex(32).encode())
+
+
 def _ed25519(path: Path, create: bool) -> Ed25519PrivateKey:
     fresh = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
+from domain.gallring import Gallring
 from domain.incident import IntegrityIncident
 from domain.issue import Issue
 from domain.outcome import Outcome
 from domain.registration import RegistrationNumber
+from domain.retention import RetentionPlan
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
 from infrastructure.group_commit import Deferred, deferred_writes
@@ -36,6 +38,8 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     Outcome: "outcome",
     StaffMember: "staff_member",
     DialoguePlan: "dialogue_plan",
+    Gallring: "gallring",
+    RetentionPlan: "retention",
     IntegrityIncident: "integrity_incident",
 }
 
@@ -160,6 +164,15 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
         )
     elif isinstance(aggregate, StaffMember):
         row.update(user_id=aggregate.user_id, handed_over_to=aggregate.handed_over_to)
+    elif isinstance(aggregate, Gallring):
+        row.update(
+            decision_reference=aggregate.decision_reference,
+            reason=aggregate.reason,
+            subject_ids=aggregate.subject_ids,
+            record_ids=aggregate.record_ids,
+        )
+    elif isinstance(aggregate, RetentionPlan):
+        row.update(rules=dict(aggregate.rules))
     elif isinstance(aggregate, DialoguePlan):
         row.update(
             locality=aggregate.locality,
@@ -181,6 +194,7 @@ def note_row(event: Issue.NoteAdded, position: int, issue_id: str) -> dict[str, 
         "text": event.text,
         "occurred_on": event.occurred_on,
         "public": event.public,
+        "lagrum": getattr(event, "lagrum", None),
         "recorded_by": event.actor["user_id"],
         "recorded_at": event.timestamp,
         "note_id": str(event.note_id or legacy_note_id(issue_id, event.originator_version)),
@@ -250,7 +264,8 @@ def timeline_row(
         "actor_role": actor["role"],
         "actor_user": actor["user_id"],
         "subject": subject,
-        "public": getattr(event, "public", True),
+        # a confidential note is never shown to evaluators, whatever `public` says
+        "public": getattr(event, "public", True) and not getattr(event, "lagrum", None),
         "position": position,
     }
 
@@ -307,6 +322,9 @@ def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str,
         rows["progress"] = progress_row(event, position, record.id)
     elif isinstance(event, Issue.NoteCorrected | Issue.NoteWithdrawn):
         rows["note_change"] = note_change_row(event, position, record.id)
+    subject = subject_row(event, position, record)
+    if subject is not None:
+        rows["subject"] = subject
     return rows
 
 
@@ -353,6 +371,28 @@ def note_change_row(
         "reason": event.reason,
         "recorded_by": event.actor["user_id"],
         "recorded_at": event.timestamp,
+    }
+
+
+def subject_row(event: Any, position: int, record: _Record) -> dict[str, Any] | None:
+    """The person an event names (a task force's lead or member), with their subject id."""
+    if isinstance(event, TaskForce.Formed):
+        person = event.lead
+    elif isinstance(event, TaskForce.MemberAdded):
+        person = {**vars(event)}
+    else:
+        return None
+    if not person.get("subject_id"):
+        return None  # recorded before subjects existed
+    return {
+        "position": position,
+        "subject_id": person["subject_id"],
+        "record_id": record.id,
+        "record_type": record.type,
+        "municipality": record.municipality,
+        "member_id": person["member_id"],
+        "display_name": person["display_name"],
+        "organisation": person["organisation"],
     }
 
 

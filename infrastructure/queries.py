@@ -88,6 +88,15 @@ class RecordQueries:
                 view["notes"] = with_changes(session, view["id"], view["notes"], view["version"])
         return view
 
+    def members_of_issue(self, issue_id: UUID) -> list[dict[str, Any]]:
+        """Everyone on the issue's task forces: the persons its texts may name."""
+        table = VIEWS["task_force"]
+        with self.events.reading() as session:
+            rows = session.execute(
+                select(table.c.members).where(table.c.issue_id == str(issue_id))
+            ).scalars()
+            return [member for members in rows for member in members]
+
     def _version_at(self, session: Any, record_id: UUID, as_of: datetime) -> int:
         log = VIEWS["log"]
         # In UTC: SQLite compares instants as text, so another offset would compare wrongly.

@@ -98,6 +98,7 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("text", Text, nullable=False),
             Column("occurred_on", Date, nullable=False),
             Column("public", Boolean, nullable=False),
+            Column("lagrum", String(200)),  # sekretess: the text is secret under this provision
             Column("recorded_by", String(200), nullable=False),
             Column("recorded_at", Instant(), nullable=False),
             Column("note_id", String(36), nullable=False),
@@ -211,6 +212,38 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("starts_on", Date, nullable=False),
             indexes=(("municipality", "locality"),),
         ),
+        "gallring": table(
+            "gallring_view",
+            *record_columns(),
+            Column("decision_reference", String(200), nullable=False),
+            Column("reason", Text, nullable=False),
+            Column("subject_ids", JSON, nullable=False),
+            Column("record_ids", JSON, nullable=False),
+            indexes=(("municipality", "position"),),
+        ),
+        "retention": table(
+            "retention_view",
+            *record_columns(),
+            Column("rules", JSON, nullable=False),  # category -> years kept, null for ever
+            indexes=(("municipality",),),
+        ),
+        # Persons recorded on a record (data subjects), one row per event that names one.
+        "subject": table(
+            "subject_view",
+            Column("position", Position, primary_key=True),
+            Column("subject_id", String(36), nullable=False),
+            Column("record_id", String(36), nullable=False),
+            Column("record_type", String(20), nullable=False),
+            Column("municipality", String(4), nullable=False),
+            Column("member_id", String(36), nullable=False),
+            Column("display_name", String(200), nullable=False),
+            Column("organisation", String(200), nullable=False),
+            indexes=(
+                ("municipality", "display_name", "organisation"),
+                ("subject_id",),
+                ("record_id",),
+            ),
+        ),
         "integrity_incident": table(
             "integrity_incident_view",
             *record_columns(),
@@ -284,6 +317,9 @@ REBUILT_FROM_LOG = (
     "timeline",
     "staff_member",
     "dialogue_plan",
+    "subject",
+    "gallring",
+    "retention",
     "integrity_incident",
     "note_change",
 )

@@ -41,6 +41,7 @@ from infrastructure.note_log import note_state
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
 from infrastructure.registrations import next_registration_number
+from infrastructure.subjects import subject_for
 from infrastructure.wal_guard import WalGuard
 
 A = TypeVar("A", bound=CaseAggregate)
@@ -114,6 +115,9 @@ class SqlUnitOfWork:
 
     def held_by(self, user_id: str) -> Holdings:
         return holdings_of(self.session, self.context.actor.municipality, user_id)
+
+    def subject_for(self, municipality: str, display_name: str, organisation: str) -> str:
+        return subject_for(self.session, municipality, display_name, organisation)
 
     def recall(self, idempotency_key: str) -> Remembered | None:
         table = VIEWS["idempotency"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -20,8 +20,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from application.errors import NotFoundError
 from domain.values import NATIONAL_SCOPE, Actor, Category, Role
+from infrastructure.keys import KeyFileError, pseudonym_key
 from infrastructure.timeline import Timeline, TimelineFilter, TimelineQueries
 from interfaces.exports import Delimiter, ExportFormat, Language, entries_to_write, render
+from interfaces.privacy import use_key
 
 app = typer.Typer(no_args_is_help=True, help="Export timelines.")
 
@@ -60,6 +62,8 @@ def timeline(
     from interfaces.cli.store import opened
 
     with opened() as samverkan:
+        with suppress(KeyFileError):  # a read makes no key: then labels last one run only
+            use_key(pseudonym_key(samverkan.settings.var_dir, create=False))
         wanted = TimelineFilter(municipality, issue, category, _day(date_from), _day(date_to))
         queries = TimelineQueries(samverkan.events, samverkan.policy)
         try:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 
 from jinja2 import Environment, PackageLoader
 
+from domain.values import Actor
 from infrastructure.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
 from interfaces.exports.labels import (
     CATEGORIES,
@@ -79,8 +80,8 @@ class Section:
 class People:
     """Who did what, as the reader may see it: names for operators, pseudonyms for evaluators."""
 
-    def __init__(self, pseudonymised: bool, lang: str) -> None:
-        self.pseudonyms = Pseudonyms() if pseudonymised else None
+    def __init__(self, pseudonymised: bool, lang: str, reader: Actor) -> None:
+        self.pseudonyms = Pseudonyms.for_reader(reader, lang) if pseudonymised else None
         self.lang = lang
 
     def who(self, row: TimelineRow, spans: dict[str, TaskForceSpan]) -> str:
@@ -106,7 +107,7 @@ def render(timeline: Timeline, lang: str = "sv") -> Iterator[bytes]:
     first = summary.first or timeline.filter.date_from or datetime.now(UTC).date()
     last = summary.last or timeline.filter.date_to or first
     axis = Axis.spanning(first, last, lang)
-    people = People(timeline.pseudonymised, lang)
+    people = People(timeline.pseudonymised, lang, timeline.actor)
     page = {
         "lang": lang,
         "place": place_name(timeline.filter.municipality or timeline.actor.municipality, lang),

@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
+from infrastructure.keys import pseudonym_key
 from infrastructure.queries import RecordQueries
 from infrastructure.registrations import register_unnumbered_issues
 from infrastructure.relay import RelayThread, relay_for
@@ -30,11 +31,14 @@ from interfaces.http.routers import (
     issues,
     operations,
     outcomes,
+    privacy,
+    retention,
     staff,
     task_forces,
 )
 from interfaces.http.schemas import Problem
 from interfaces.http.security import RateLimiter
+from interfaces.privacy import use_key as use_pseudonym_key
 
 ROUTERS = [
     issues.router,
@@ -47,6 +51,8 @@ ROUTERS = [
     staff.router,
     feeds.router,
     operations.router,
+    privacy.router,
+    retention.router,
 ]
 
 
@@ -54,6 +60,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     samverkan = samverkan or bootstrap(settings)
     settings = samverkan.settings
     register_unnumbered_issues(samverkan.events, samverkan.bus)  # a store from before numbers
+    use_pseudonym_key(pseudonym_key(settings.var_dir))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
 from infrastructure.queries import Page, RecordQueries, is_overdue
+from interfaces.confidentiality import conceal_notes
 from interfaces.http.problems import responses
 from interfaces.privacy import Pseudonyms
 
@@ -62,11 +63,14 @@ def _presented(
     caller: Actor,
     policy: AccessPolicy,
     pseudonyms: Pseudonyms | None,
+    known: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     if kind == "task_force":
         view["overdue"] = is_overdue(view)
+    if kind == "issue":
+        view = conceal_notes(view, caller)
     if pseudonyms is not None and policy.pseudonymises(caller):
-        view = pseudonyms.view(kind, view)
+        view = pseudonyms.view(kind, view, known)
     return view
 
 
@@ -83,7 +87,10 @@ def read_view(
     policy.authorise_query(caller, Read.HISTORY if (version or as_of) else Read.VIEW)
     view = queries.view(kind, caller, record_id, version, as_of)
     response.headers["ETag"] = f'"{view["version"]}"'
-    return _presented(kind, view, caller, policy, Pseudonyms())
+    known = None
+    if kind == "issue" and policy.pseudonymises(caller):
+        known = queries.members_of_issue(record_id)
+    return _presented(kind, view, caller, policy, Pseudonyms.for_reader(caller), known)
 
 
 def read_page(
@@ -98,6 +105,6 @@ def read_page(
 ) -> dict[str, Any]:
     policy.authorise_query(caller, Read.VIEW)
     page: Page = queries.page(kind, caller, filters, limit, cursor, **options)
-    pseudonyms = Pseudonyms()
+    pseudonyms = Pseudonyms.for_reader(caller)
     items = [_presented(kind, item, caller, policy, pseudonyms) for item in page.items]
     return {"items": items, "next_cursor": page.next_cursor}

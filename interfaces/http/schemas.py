@@ -71,6 +71,11 @@ class Note(Schema):
     text: str
     occurred_on: date
     public: bool
+    lagrum: str | None = Field(
+        None,
+        description='Sekretess: the text reads "[sekretess]" to all but caseworkers and '
+        "admins of the municipality.",
+    )
     recorded_by: str
     recorded_at: datetime
     note_id: UUID = Field(description="Names the note for CorrectNote and WithdrawNote.")
@@ -117,6 +122,9 @@ class Member(Schema):
     organisation: str
     role: str
     user_id: str | None = Field(None, description="The member's user, if tied to one.")
+    subject_id: str | None = Field(
+        None, description="The person (data subject); absent for members recorded before."
+    )
 
 
 class Progress(Schema):

@@ -462,10 +462,54 @@ EXPECTED.update(
 )
 
 
+# --- personal data: subjects (caseworkers, admins), extracts and gallring (admins) ------------
+
+
+def roles_at_home(*roles: Role, success: int = 200, foreign: int = 200) -> Expect:
+    """Only `roles`, in their own municipality; a foreign id is `foreign` (404 for records)."""
+
+    def expect(caller: Caller) -> int:
+        if caller.role is None:
+            return 401
+        if caller.role not in roles or caller.scope == "national":
+            return 403
+        return foreign if caller.scope == "foreign" else success
+
+    expect.__name__ = f"roles_at_home_{'_'.join(roles)}"
+    return expect
+
+
+def gallring_of_an_issue(s: Seeder) -> Call:
+    body = {"decision_reference": "KS 2026/9 §3", "reason": "Gallring enligt plan."}
+    return Call(body={**body, "record_ids": [s.closed_issue()]})
+
+
+EXPECTED |= {
+    ("GET", "/api/v1/subjects"): Rule(roles_at_home(Role.CASEWORKER, Role.ADMIN)),
+    ("GET", "/api/v1/subjects/{subject_id}/extract"): Rule(roles_at_home(Role.ADMIN, foreign=404)),
+    ("PUT", "/api/v1/retention/{category}"): Rule(
+        roles_at_home(Role.ADMIN), lambda s: Call({"category": "fuel"}, {"keep_years": 10})
+    ),
+    ("GET", "/api/v1/retention"): Rule(roles_at_home(Role.ADMIN)),
+    ("GET", "/api/v1/gallring/due"): Rule(roles_at_home(Role.ADMIN)),
+    ("POST", "/api/v1/gallring"): Rule(
+        roles_at_home(Role.ADMIN, foreign=404), gallring_of_an_issue
+    ),
+}
+
+
 # --- the shared world --------------------------------------------------------------------------
 
 PRIVATE_NOTE = "Privat: Karin Bergs mobilnummer 070-123 45 67"
 PERSONAL = ["Karin Berg", "Nils Holm", "Maja Lund", "sara.nord", "per.sund", PRIVATE_NOTE]
+
+
+# Sekretess: read only by caseworkers and admins of the municipality, even when public.
+def secret_note(municipality: str) -> str:
+    return f"Sekretess {municipality}: hyresgästens skulder hos kommunen"
+
+
+SECRET_READERS = (Role.CASEWORKER, Role.ADMIN)
 
 
 @dataclass
@@ -487,6 +531,9 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
     issue_id = seeder.issue(locality=locality)
     note = {"kind": "phone", "text": PRIVATE_NOTE, "occurred_on": "2024-02-01"}
     seeder.post(f"/api/v1/issues/{issue_id}/notes", note, expect=200)
+    secret = {**note, "text": secret_note(seeder.municipality), "public": True}
+    secret["confidential"] = {"lagrum": "OSL 21 kap. 7 §"}
+    seeder.post(f"/api/v1/issues/{issue_id}/notes", secret, expect=200)
     user = seeder.user
     assignment = {"unit": "Näringsliv", "role": "bygdelots", "user_id": user}
     seeder.client.put(
@@ -495,6 +542,7 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
     lead_person = {"display_name": lead, "organisation": "Kommunen", "role": "strateg"}
     task_force_id = seeder.task_force(issue_id, lead=lead_person)
     member_id = seeder.member(task_force_id)
+    subjects = seeder.client.get(f"/api/v1/subjects?q={lead}", headers=seeder.headers).json()
     decision_id = seeder.decision(issue_id, adopted=True)
     outcome_id = seeder.outcome(issue_id)
     plan = {"every_months": 4, "partner": "Byalaget"}
@@ -507,6 +555,7 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
         "member_id": member_id,
         "decision_id": decision_id,
         "outcome_id": outcome_id,
+        "subject_id": subjects["items"][0]["subject_id"],
         "user_id": user,
         "locality": locality,
     }
@@ -576,6 +625,9 @@ def leak(world: World, caller: Caller, text: str, where: str) -> str | None:
         hidden += [v for k, v in world.ids[other].items() if k.endswith("_id") and k != "user_id"]
     if caller.role == Role.EVALUATOR:
         hidden += PERSONAL
+    for code in (ÅTVIDABERG, SÖDERHAMN):
+        if caller.role not in SECRET_READERS or caller.municipality != code:
+            hidden.append(secret_note(code))
     shown = [value for value in hidden if value in text]
     return f"{where}: leaked {shown}" if shown else None
 
@@ -626,10 +678,19 @@ def test_a_list_filtered_on_another_municipality_is_empty(world: World) -> None:
         if m == "GET" and "{" not in p and "municipality" in _query_names(world.app, p)
     ]
     assert len(filtered) >= 4
-    rule = Rule(read_list, query={"municipality": SÖDERHAMN})
     callers = [c for c in CALLERS if c.scope == "own"]
-    failures = [f for m, p in filtered for c in callers if (f := run_cell(world, m, p, c, rule))]
+    failures = [
+        f
+        for m, p in filtered
+        for c in callers
+        if (f := run_cell(world, m, p, c, _filtered_on_söderhamn(p)))
+    ]
     assert not failures, "\n".join(failures)
+
+
+def _filtered_on_söderhamn(path: str) -> Rule:
+    """A list's own rule (who may read it), asked about Söderhamn: empty where it answers."""
+    return Rule(EXPECTED[("GET", path)].expect, query={"municipality": SÖDERHAMN})
 
 
 def _query_names(app: FastAPI, path: str) -> set[str]:

@@ -77,7 +77,7 @@ def test_an_issue_history_lists_every_event_oldest_first_with_provenance(
     }
     assert items[1]["data"] == {"changes": {"title": "Dagligvaror i Falerum"}}
     note_id = items[2]["data"].pop("note_id")  # a fresh UUID, which the issue view shows too
-    assert items[2]["data"] == {**note, "public": False}
+    assert items[2]["data"] == {**note, "public": False, "lagrum": None}
     shown = client.get(path, headers=caseworker).json()["notes"]
     assert [n["note_id"] for n in shown] == [note_id]
     assert items[0]["command_id"] != items[1]["command_id"]

@@ -72,8 +72,11 @@ def test_a_flipped_byte_in_an_event_is_caught_at_its_position(store: Samverkan) 
             text("SELECT state FROM samverkan_events WHERE id = :id"), {"id": target}
         ).scalar_one()
         changed = bytearray(state)
-        at = bytes(changed).index(b"bygdeg")  # inside the note's text: the JSON stays valid
-        changed[at] ^= 0x01
+        # inside the note text's ciphertext (base64): a letter's case flipped, the JSON valid
+        at = bytes(changed).index(b'"c":"') + 5
+        while not chr(changed[at]).isalpha():
+            at += 1
+        changed[at] ^= 0x20
         connection.execute(
             text("UPDATE samverkan_events SET state = :s WHERE id = :id"),
             {"s": bytes(changed), "id": target},

@@ -15,6 +15,7 @@ from application.policy import Query as Read
 from domain.values import Actor
 from infrastructure.audit import EVENT_FIELDS, AuditQueries
 from infrastructure.checkpoints import checkpoint_consistency, public_key_info, take_checkpoint
+from interfaces.confidentiality import conceal_events
 from interfaces.http.problems import responses
 from interfaces.http.reading import Cursor, Limit, PolicyDep
 from interfaces.http.schemas import Page, Schema
@@ -128,7 +129,7 @@ def _history(
 ) -> dict[str, Any]:
     policy.authorise_query(caller, Read.HISTORY)
     page = audit.history(kind, caller, record_id, limit, cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return {"items": conceal_events(page.items, caller), "next_cursor": page.next_cursor}
 
 
 HISTORY = {"response_model": Page[HistoryItem], "responses": HISTORY_ERRORS}
@@ -207,7 +208,7 @@ def audit_events(
     """
     policy.authorise_query(caller, Read.AUDIT_LOG)
     page = audit.log(caller, after, limit, cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return {"items": conceal_events(page.items, caller), "next_cursor": page.next_cursor}
 
 
 @router.get("/api/v1/audit/verify", response_model=ChainVerification, responses=LOG_ERRORS)

@@ -74,7 +74,7 @@ def person_dependency(
     policy.authorise_query(caller, Read.INSIGHT)
     report = insights.person_dependency(caller, municipality, now)
     if policy.pseudonymises(caller):
-        pseudonyms = Pseudonyms()
+        pseudonyms = Pseudonyms.for_reader(caller)
         for row in report["issues"] + report["localities"]:
             _pseudonymise(row, pseudonyms)
     return report

@@ -1,0 +1,64 @@
+"""Gallring on PostgreSQL: the erased name is in no table of the database (`pg_dump`), the
+key store's schema included, and the chain still verifies."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
+
+from domain.values import Role
+from infrastructure.replay_runs import check_views
+from infrastructure.tokens import TokenIssuer
+from interfaces.http.app import create_app
+from tests.conftest import POSTGRES_URL, settings_for
+
+NAME = "Torvald Hjalmarsqvist"
+
+
+def _dump() -> str:
+    assert POSTGRES_URL is not None
+    url = make_url(POSTGRES_URL)
+    command = ["pg_dump", "-h", str(url.host), "-p", str(url.port or 5432)]
+    command += ["-U", str(url.username), "--data-only", str(url.database)]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.postgres
+def test_gallring_of_a_subject_on_postgres(tmp_path: Path) -> None:
+    settings = settings_for("postgres", tmp_path / "var")
+    issuer = TokenIssuer(settings)
+    caseworker = {"Authorization": f"Bearer {issuer.issue('anna.lind', Role.CASEWORKER, '0561')}"}
+    admin = {"Authorization": f"Bearer {issuer.issue('greta.admin', Role.ADMIN, '0561')}"}
+    with TestClient(create_app(settings=settings)) as client:
+        issue = {
+            "municipality": "0561",
+            "locality": "Falerum",
+            "title": "Butiken i Falerum",
+            "description": "Byalaget oroar sig.",
+            "category": "groceries",
+            "raised_by": {"organisation": "Falerums byalag", "kind": "village_association"},
+        }
+        issue_id = client.post("/api/v1/issues", json=issue, headers=caseworker).json()["id"]
+        due_on = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+        lead = {"display_name": NAME, "organisation": "Byalaget", "role": "ordförande"}
+        body = {"issue_id": issue_id, "name": "Styrka", "mandate": "Utred.", "due_on": due_on}
+        formed = client.post("/api/v1/task-forces", json={**body, "lead": lead}, headers=caseworker)
+        assert formed.status_code == 201, formed.text
+        assert NAME in _dump()
+        subject = client.get("/api/v1/subjects", headers=admin).json()["items"][0]
+
+        gallring = {"decision_reference": "KS 2026/2", "reason": "Plan.", "subject_ids": []}
+        gallring["subject_ids"] = [subject["subject_id"]]
+        assert client.post("/api/v1/gallring", json=gallring, headers=admin).status_code == 200
+
+        assert NAME not in _dump()
+        view = client.get(f"/api/v1/task-forces/{formed.json()['id']}", headers=admin).json()
+        assert view["members"][0]["display_name"] == "[gallrad]"
+        assert client.get("/api/v1/audit/verify", headers=admin).json()["intact"] is True
+        count, differences = check_views(client.app.state.samverkan.events)  # type: ignore[attr-defined]
+        assert count > 0 and differences == []
