@@ -195,8 +195,10 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             "staff_member_view",
             *record_columns(),
             Column("user_id", String(200), nullable=False),
-            Column("handed_over_to", String(200), nullable=False),
-            indexes=(("municipality", "user_id"),),
+            Column("handed_over_to", String(200)),  # null until a handover: a leave came first
+            Column("leave_starts_on", Date),
+            Column("leave_ends_on", Date),
+            indexes=(("municipality", "user_id"), ("municipality", "status", "position")),
         ),
         "dialogue_plan": table(
             "dialogue_plan_view",
@@ -206,6 +208,16 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("partner", String(200), nullable=False),
             Column("starts_on", Date, nullable=False),
             indexes=(("municipality", "locality"),),
+        ),
+        "follow_up": table(
+            "issue_follow_up_view",
+            Column("issue_id", String(36), primary_key=True),
+            Column("municipality", String(4), nullable=False),
+            Column("due_on", Date, nullable=False),
+            Column("note", Text, nullable=False),
+            Column("set_by", String(200), nullable=False),
+            Column("set_at", Instant(), nullable=False),
+            indexes=(("municipality", "due_on"), ("due_on",)),
         ),
         "tracking": table(
             "projection_tracking",
@@ -240,6 +252,7 @@ REBUILT_FROM_LOG = (
     "timeline",
     "staff_member",
     "dialogue_plan",
+    "follow_up",
 )
 
 

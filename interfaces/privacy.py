@@ -58,6 +58,9 @@ class Pseudonyms:
         elif kind == "outcome":
             view["recorded_by"] = self.user(view["recorded_by"])
             view["last_corrected_by"] = self.user(view.get("last_corrected_by"))
+        elif kind == "staff_member":
+            view["user_id"] = self.user(view["user_id"])
+            view["handed_over_to"] = self.user(view.get("handed_over_to"))
         return view
 
 

@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.queries import RecordQueries
 from infrastructure.settings import Settings
+from infrastructure.staff_register import DepartedUsers
 from infrastructure.tokens import TokenVerifier
 from interfaces.http.middleware import RequestMiddleware
 from interfaces.http.problems import install_problem_handlers
@@ -19,6 +20,7 @@ from interfaces.http.routers import (
     audit,
     decisions,
     exports,
+    follow_ups,
     insights,
     issues,
     operations,
@@ -39,6 +41,7 @@ ROUTERS = [
     insights.router,
     staff.router,
     operations.router,
+    follow_ups.router,
 ]
 
 
@@ -62,6 +65,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     app.state.queries = RecordQueries(samverkan.events, samverkan.policy)
     app.state.verifier = TokenVerifier(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.departed_users = DepartedUsers(samverkan.events)
     for router in ROUTERS:
         app.include_router(router)
     install_problem_handlers(app)

@@ -93,6 +93,7 @@ def feed_actor(
 def _verified(request: Request, token: str) -> Actor:
     verifier: TokenVerifier = request.app.state.verifier
     actor = verifier.verify(token)
+    request.app.state.departed_users.require_present(actor)  # an in-memory set lookup
     request.app.state.rate_limiter.take(actor.user_id)
     request.state.actor = actor
     return actor
