@@ -95,6 +95,9 @@ class StaffMember(CaseAggregate):
             staff.status = StaffStatus.ACTIVE
             staff.leave = None
 
+    # Absent from snapshots taken before leave existed, hence a class-level default.
+    leave: tuple[date, date | None] | None = None
+
     def __init__(self, municipality: str, user_id: str) -> None:
         self.municipality = municipality
         self.user_id = user_id
@@ -102,7 +105,7 @@ class StaffMember(CaseAggregate):
         self.handed_over_to: str | None = None
         # Only the counts of the latest handover: the state stays small however often it runs.
         self.moved = (0, 0)
-        self.leave: tuple[date, date | None] | None = None
+        self.leave = None
 
     def depart_with(self, to_user: str, issue_ids: list[UUID], task_force_ids: list[UUID]) -> None:
         self.status = StaffStatus.DEPARTED

@@ -63,6 +63,15 @@ class DepartedUsers:
         self._departed = frozenset((m, u) for m, u in rows)  # one atomic swap for readers
         self._loaded_at = time.monotonic()
 
+    def changed(self) -> None:
+        """This process recorded a departure or a return: reload now, never failing the
+        command that already committed (if the read fails, the next request reloads)."""
+        try:
+            self.refresh()
+        except Exception as error:
+            logger.warning("departed users not refreshed", error=type(error).__name__)
+            self._loaded_at = -float("inf")
+
     def _refresh_in_passing(self) -> None:
         # One request reloads while the others go on with the set they have.
         if not self._refreshing.acquire(blocking=False):

@@ -8,11 +8,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from application import commands as c
+from application.ports import CommandContext
 from domain.staff import staff_member_id
 from domain.values import Actor, Role
+from infrastructure.bootstrap import Samverkan
+from infrastructure.follow_ups import FollowUps
+from infrastructure.read_models import VIEWS
 from infrastructure.staff_register import DepartedUserError, DepartedUsers
-from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, Headers
+from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, Headers, issue_body
 
 PD = "/api/v1/insights/person-dependency"
 LEAVE = {"starts_on": TODAY.isoformat(), "note": "Föräldraledig; Olle svarar för Falerum."}
@@ -178,3 +184,25 @@ def test_only_writers_record_leave(client: TestClient, auth: Callable[..., Heade
     )
     assert post(client, auth("aud", "auditor", "*"), "k.b", "return", BACK).status_code == 403
     assert post(client, {}, "k.b", "leave", LEAVE).status_code == 401
+
+
+def test_leave_return_and_follow_ups_project_alike_on_every_backend(samverkan: Samverkan) -> None:
+    anna = CommandContext(actor=Actor("anna.lind", Role.CASEWORKER, ÅTVIDABERG))
+    dispatch = samverkan.bus.dispatch
+    opened = dispatch(c.OpenIssue(**issue_body()), anna)
+    dispatch(c.SetFollowUp(issue_id=opened.id, due_on=TODAY, note="Ring byalaget."), anna)
+    leave = c.StartLeave(
+        municipality=ÅTVIDABERG, user_id="karin.berg", starts_on=TODAY, note="Ledig."
+    )
+    dispatch(leave, anna)
+    back = c.EndLeave(municipality=ÅTVIDABERG, user_id="karin.berg", note="Tillbaka.")
+    result = dispatch(back, anna)
+
+    assert result.version == 2
+    with samverkan.events.transaction() as session:
+        status = session.execute(select(VIEWS["staff_member"].c.status)).scalar_one()
+        due = session.execute(select(VIEWS["follow_up"].c.due_on)).scalar_one()
+    assert (status, due) == ("active", TODAY)
+    national = Actor("aud", Role.AUDITOR, "*")
+    [item] = FollowUps(samverkan.events).due(national, None, None, TODAY)
+    assert (item["note"], item["overdue"]) == ("Ring byalaget.", False)

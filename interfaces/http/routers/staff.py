@@ -1,4 +1,5 @@
-"""Staff: when someone leaves, their open issues and task force leads move in one command."""
+"""Staff: a handover when someone leaves (their open issues and task force leads move in one
+command), leave and return (also a rehire), and the list of staff records."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from application import commands as c
+from application.bus import CommandBus
 from domain.staff import StaffStatus
+from domain.values import Actor
 from infrastructure.insights import handover_counts
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
 from interfaces.http.insight_schemas import HandoverAccepted
@@ -21,7 +24,13 @@ from interfaces.http.staff_schemas import StaffMemberView
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
 UserPath = Annotated[
-    str, Path(min_length=1, max_length=200, pattern=r"^\S+$", description="The user who leaves.")
+    str,
+    Path(
+        min_length=1,
+        max_length=200,
+        pattern=r"^\S+$",
+        description="The user, as in their token's `sub`.",
+    ),
 ]
 
 
@@ -53,7 +62,7 @@ def hand_over_responsibilities(
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from error
     result = bus.dispatch(command, ctx)
-    request.app.state.departed_users.refresh()  # this process refuses the token at once
+    request.app.state.departed_users.changed()  # this process refuses the token at once
     issues, task_forces = handover_counts(request.app.state.samverkan.events, result)
     return {**answer(result, response), "issues_moved": issues, "task_forces_moved": task_forces}
 
@@ -61,7 +70,9 @@ def hand_over_responsibilities(
 # Leave and return
 
 
-def _staff_command(command: type[c.StaffCommand], caller: Any, bus: Any, **fields: Any) -> Any:
+def _staff_command(
+    command: type[c.StaffCommand], caller: Actor, bus: CommandBus, **fields: Any
+) -> c.StaffCommand:
     try:
         return command(municipality=bus.policy.home_of(caller), **fields)
     except ValidationError as error:
@@ -104,7 +115,7 @@ def end_leave(
     """
     command = _staff_command(c.EndLeave, caller, bus, user_id=user_id, **body.model_dump())
     result = bus.dispatch(command, ctx)
-    request.app.state.departed_users.refresh()  # this process accepts the token at once
+    request.app.state.departed_users.changed()  # this process accepts the token at once
     return answer(result, response)
 
 
