@@ -36,6 +36,13 @@ class Pseudonyms:
                     **view["responsibility"],
                     "user_id": self.user(view["responsibility"].get("user_id")),
                 }
+            if view.get("follow_up"):
+                follow_up = view["follow_up"]
+                view["follow_up"] = {
+                    **follow_up,
+                    "note": None,
+                    "set_by": self.user(follow_up["set_by"]),
+                }
             if "notes" in view:
                 view["notes"] = [
                     {**n, "recorded_by": self.user(n["recorded_by"])}

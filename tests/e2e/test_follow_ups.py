@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from infrastructure.read_models import VIEWS
 from infrastructure.replay import fresh_views, rebuild
-from tests.e2e.conftest import SÖDERHAMN, TODAY, Headers
+from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, Headers
 
 LIST = "/api/v1/follow-ups"
 PD = "/api/v1/insights/person-dependency"
@@ -161,3 +161,27 @@ def test_the_follow_up_view_rebuilds_from_the_log_as_it_was(
         live = [dict(r) for r in session.execute(select(VIEWS["follow_up"])).mappings()]
         again = [dict(r) for r in session.execute(select(replayed["follow_up"])).mappings()]
     assert live == again and [r["issue_id"] for r in live] == [kept]
+
+
+def test_the_issue_view_shows_its_follow_up_now_and_as_it_was(
+    client: TestClient,
+    caseworker: Headers,
+    auth: Callable[..., Headers],
+    open_issue: Callable[..., str],
+) -> None:
+    issue_id = open_issue()
+    path = f"/api/v1/issues/{issue_id}"
+    assert client.get(path, headers=caseworker).json()["follow_up"] is None
+    follow_up(client, caseworker, issue_id, 7, "Ring ordföranden Karin Berg.")
+    follow_up(client, caseworker, issue_id, 21, "Flyttad: styrelsemöte först.")
+
+    now = client.get(path, headers=caseworker).json()["follow_up"]
+    assert (now["due_on"], now["note"]) == (
+        (TODAY + timedelta(days=21)).isoformat(),
+        "Flyttad: styrelsemöte först.",
+    )
+    then = client.get(path, params={"version": 2}, headers=caseworker).json()["follow_up"]
+    assert then["note"] == "Ring ordföranden Karin Berg."
+    assert client.get(path, params={"version": 1}, headers=caseworker).json()["follow_up"] is None
+    seen = client.get(path, headers=auth("eva", "evaluator", ÅTVIDABERG)).json()["follow_up"]
+    assert seen["note"] is None and seen["set_by"] != "anna.lind"
