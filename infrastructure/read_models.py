@@ -219,6 +219,12 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("set_at", Instant(), nullable=False),
             indexes=(("municipality", "due_on"), ("due_on",)),
         ),
+        "integrity_incident": table(
+            "integrity_incident_view",
+            *record_columns(),
+            Column("broken_position", Position, nullable=False),
+            Column("reason", Text, nullable=False),
+        ),
         "tracking": table(
             "projection_tracking",
             Column("name", String(40), primary_key=True),
@@ -253,6 +259,7 @@ REBUILT_FROM_LOG = (
     "staff_member",
     "dialogue_plan",
     "follow_up",
+    "integrity_incident",
 )
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from application import commands as c
 from application.bus import CommandBus
+from application.commands import USER_ID
 from domain.staff import StaffStatus
 from domain.values import Actor
 from infrastructure.insights import handover_counts
@@ -27,8 +28,8 @@ UserPath = Annotated[
     str,
     Path(
         min_length=1,
-        max_length=200,
-        pattern=r"^\S+$",
+        max_length=64,
+        pattern=USER_ID,
         description="The user, as in their token's `sub`.",
     ),
 ]
