@@ -11,8 +11,9 @@ from functools import partial
 import typer
 
 from infrastructure.bootstrap import Samverkan
+from interfaces.cli.demo_conductor import StoryConductor
 from interfaces.cli.demo_programme import PROGRAMME_LOADERS
-from interfaces.cli.demo_writer import DemoWriter, StoryConductor
+from interfaces.cli.demo_writer import DemoWriter
 
 
 def load_demo(samverkan: Samverkan, only_if_empty: bool = False) -> int:

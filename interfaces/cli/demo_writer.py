@@ -4,16 +4,13 @@
 that municipality's story clock. A command runs at a business date it names (a note's day, an
 adoption, an observation), or a few minutes after the previous command; the clock never runs
 back, so an issue is opened before its task force and a proposal before its adoption.
-`StoryConductor` then lets the municipalities take turns, earliest moment first, so the
-global log, too, is in the order the story happened. Demo and tests only: the clock is
+`StoryConductor` (demo_conductor.py) lets the municipalities take turns, earliest moment
+first, so the global log, too, is in the order the story happened. Demo and tests only: the clock is
 injected in-process (domain/clock.py), never taken from a client.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -24,6 +21,7 @@ from application.bus import CommandBus
 from application.ports import CommandContext
 from domain import clock
 from domain.values import Actor, Role
+from interfaces.cli.demo_conductor import StoryConductor, alone
 
 UNIT, ROLE = "Samhällsbyggnad, landsbygdsutveckling", "landsbygdsutvecklare"
 STORY_STARTS = datetime(2022, 8, 1, 7, 30, tzinfo=UTC)
@@ -33,61 +31,6 @@ STEP = timedelta(minutes=9)  # between two commands on one day
 
 class DemoStoryError(ValueError):
     """The programme tells its story out of order: a date before where the story already is."""
-
-
-class StoryConductor:
-    """Runs each municipality's story in its own thread, one command at a time, earliest first.
-
-    Before each command a story waits until every other live story is waiting too; then the
-    one with the earliest moment (ties by name) goes. The stories stay plain sequential code.
-    """
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._waiting: dict[str, datetime] = {}
-        self._alive = 0
-
-    @contextmanager
-    def turn(self, name: str, instant: datetime) -> Iterator[None]:
-        with self._changed:
-            self._waiting[name] = instant
-            self._changed.notify_all()
-            self._changed.wait_for(lambda: self._is_next(name))
-            del self._waiting[name]
-        yield  # the others wait until this story asks for its next turn, or ends
-
-    def _is_next(self, name: str) -> bool:
-        if len(self._waiting) < self._alive:
-            return False
-        return min(self._waiting, key=lambda n: (self._waiting[n], n)) == name
-
-    def run(self, stories: dict[str, Callable[[], None]]) -> None:
-        """Tell every story to its end; re-raises the first story's error."""
-        errors: list[BaseException] = []
-        self._alive = len(stories)
-
-        def tell(story: Callable[[], None]) -> None:
-            try:
-                story()
-            except BaseException as error:
-                errors.append(error)
-            finally:
-                with self._changed:
-                    self._alive -= 1
-                    self._changed.notify_all()
-
-        threads = [threading.Thread(target=tell, args=(s,), name=n) for n, s in stories.items()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
-
-
-@contextmanager
-def _alone(name: str, instant: datetime) -> Iterator[None]:
-    yield
 
 
 @dataclass
@@ -117,7 +60,7 @@ class DemoWriter:
         """Run `command` on the day `on` (morning), or a few minutes after the previous one."""
         self.now = self._moment(on)
         actor = Actor(self.user(by), Role.CASEWORKER, self.code)
-        turn = self.conductor.turn if self.conductor else _alone
+        turn = self.conductor.turn if self.conductor else alone
         with turn(self.slug, self.now), clock.recording_at(self.now):
             result = self.bus.dispatch(command, CommandContext(actor=actor))
         self.count += 1
