@@ -142,7 +142,7 @@ class AuditQueries:
             return {}
         t = self.table
         query = select(t.c.id, t.c.originator_id, t.c.originator_version, t.c.topic, t.c.state)
-        rows = session.execute(query.where(t.c.id.in_(positions)))
+        rows = session.execute(query.where(t.c.id.in_(positions))).all()
         return {
             r.id: StoredEvent(r.originator_id, r.originator_version, r.topic, bytes(r.state))
             for r in rows
@@ -184,7 +184,7 @@ class AuditQueries:
                 head,
                 key,
             )
-            incidents = [self._incident(row) for row in connection.execute(incident_query)]
+            incidents = [self._incident(r) for r in connection.execute(incident_query).all()]
         return result.with_incidents(incidents)
 
     def _incident(self, row: Any) -> dict[str, Any]:
