@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.feeds import Feeds
 from infrastructure.queries import RecordQueries
 from infrastructure.settings import Settings
 from infrastructure.staff_register import DepartedUsers
@@ -20,6 +21,7 @@ from interfaces.http.routers import (
     audit,
     decisions,
     exports,
+    feeds,
     follow_ups,
     insights,
     issues,
@@ -40,6 +42,7 @@ ROUTERS = [
     exports.router,
     insights.router,
     staff.router,
+    feeds.router,
     operations.router,
     follow_ups.router,
 ]
@@ -64,6 +67,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     app.state.samverkan = samverkan
     app.state.queries = RecordQueries(samverkan.events, samverkan.policy)
     app.state.verifier = TokenVerifier(settings)
+    app.state.feeds = Feeds(samverkan.events, settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.state.departed_users = DepartedUsers(samverkan.events)
     for router in ROUTERS:

@@ -98,8 +98,12 @@ def test_the_ics_feed_has_one_event_per_follow_up_and_takes_a_feed_token(
 ) -> None:
     issue_id = open_issue()
     follow_up(client, caseworker, issue_id, -2, "Ring byalaget om lokalen.")
-    token = caseworker["Authorization"].removeprefix("Bearer ")
-    response = client.get(LIST, params={"format": "ics", "access_token": token})
+    created = client.post("/api/v1/feeds", json={"kind": "follow-ups"}, headers=caseworker)
+    assert created.status_code == 201, created.text
+    url = created.json()["url"]
+    assert "/api/v1/follow-ups?" in url and "format=ics" in url
+
+    response = client.get(url)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/calendar")
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
@@ -107,7 +111,10 @@ def test_the_ics_feed_has_one_event_per_follow_up_and_takes_a_feed_token(
     assert event["dtstart"].dt == TODAY - timedelta(days=2)
     assert "Bevakning: Butiken i Falerum" in str(event["summary"])
     assert "Försenad 2 dagar" in str(event["description"])
-    assert client.get(LIST, params={"access_token": token}).status_code == 401  # ICS only
+    token = caseworker["Authorization"].removeprefix("Bearer ")
+    bearer_in_url = {"format": "ics", "access_token": token}
+    assert client.get(LIST, params=bearer_in_url).status_code == 401  # feed tokens only
+    assert client.get(url.replace("format=ics", "format=json")).status_code == 401
 
 
 def test_scope_and_evaluators(

@@ -206,3 +206,14 @@ def test_leave_return_and_follow_ups_project_alike_on_every_backend(samverkan: S
     national = Actor("aud", Role.AUDITOR, "*")
     [item] = FollowUps(samverkan.events).due(national, None, None, TODAY)
     assert (item["note"], item["overdue"]) == ("Ring byalaget.", False)
+
+
+def test_a_departed_users_calendar_feed_is_refused_too(
+    client: TestClient, caseworker: Headers, auth: Callable[..., Headers]
+) -> None:
+    karin = auth("karin.berg", "caseworker", ÅTVIDABERG)
+    url = client.post("/api/v1/feeds", json={"kind": "follow-ups"}, headers=karin).json()["url"]
+    assert client.get(url).status_code == 200
+    post(client, caseworker, "karin.berg", "handover", HANDOVER)
+    refused = client.get(url)
+    assert refused.status_code == 401 and "departed" in refused.json()["detail"]
