@@ -44,7 +44,7 @@ e2e: install
 	$(BIN)/pytest tests/e2e
 
 soak: install
-	$(BIN)/pytest tests/soak -m soak
+	$(BIN)/pytest tests/soak tests/integration/test_tamper_suite.py -m soak
 
 bench: install
 	SAMVERKAN_BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench

@@ -18,6 +18,10 @@ class CaseAggregate(Aggregate):
     municipality: str
 
     class Event(Aggregate.Event):
+        """Every event class has a version; one whose stored shape changes raises it and says
+        how to read the older shape (`upcast_vN_vM`). See docs/event-evolution.md."""
+
+        class_version = 1
         actor: dict[str, str]
         command_id: str
         correlation_id: str

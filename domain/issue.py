@@ -70,7 +70,16 @@ class Issue(CaseAggregate):
             issue.status = IssueStatus.CLOSED
 
     class Reopened(CaseAggregate.Event):
+        """Version 2 also records the status the issue was reopened from; version-1 events,
+        stored before it, read with `reopened_from` None (it was not recorded then)."""
+
+        class_version = 2
         reason: str
+        reopened_from: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reopened_from"] = None
 
         def apply(self, issue: Issue) -> None:
             issue.status = IssueStatus.OPEN
@@ -192,7 +201,12 @@ class Issue(CaseAggregate):
     def reopen(self, reason: str, by: Provenance) -> None:
         if self.status == IssueStatus.OPEN:
             raise RecordNotOpenError("The issue is already open.")
-        self._record(self.Reopened, by, reason=require_text(reason, "The reason"))
+        self._record(
+            self.Reopened,
+            by,
+            reason=require_text(reason, "The reason"),
+            reopened_from=str(self.status),
+        )
 
     @property
     def is_open(self) -> bool:

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     pool_size: int = 10
 
+    # The relay to NATS JetStream (infrastructure/relay.py): `serve` runs one when a URL is set.
+    nats_url: str | None = None
+    nats_stream: str = "SAMVERKAN"
+    nats_subject_prefix: str = "samverkan"
+    relay_backoff_cap_seconds: float = 5.0
+
     @property
     def store_url(self) -> str:
         """The SQLAlchemy URL, with PostgreSQL session timeouts added where the URL lacks them."""

@@ -18,6 +18,7 @@ from infrastructure.tokens import TokenIssuer, check_claims
 from interfaces.cli import audit as audit_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
+from interfaces.cli import relay as relay_cli
 from interfaces.cli.store import announce
 
 app = typer.Typer(
@@ -31,6 +32,8 @@ app.add_typer(audit_cli.app, name="audit")
 app.add_typer(export_cli.app, name="export")
 app.add_typer(demo_cli.app, name="demo")
 app.command("replay")(audit_cli.replay)
+app.command("relay")(relay_cli.relay)
+app.command("follow")(relay_cli.follow)
 
 
 @app.callback()

@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
 from infrastructure.queries import RecordQueries
+from infrastructure.relay import RelayThread, relay_for
 from infrastructure.settings import Settings
 from infrastructure.staff_register import DepartedUsers
 from infrastructure.tokens import TokenVerifier
@@ -54,7 +55,10 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        relay = start_relay(samverkan)  # one per worker; only the lock holder publishes
         yield
+        if relay is not None:
+            relay.stop(within=2.0)  # a daemon thread; unacknowledged work is redone
         samverkan.close()
 
     app = FastAPI(
@@ -92,3 +96,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         )
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def start_relay(samverkan: Samverkan) -> RelayThread | None:
+    """The relay to NATS JetStream, when `SAMVERKAN_NATS_URL` is set."""
+    if not samverkan.settings.nats_url:
+        return None
+    return RelayThread(relay_for(samverkan.events, samverkan.settings)).start()

@@ -37,7 +37,7 @@ ROUTES = {
 
 def deployed_copy(release: str, var_dir: Path) -> Path:
     """The release's store copied as a deployment holds it: keys readable by the owner only."""
-    shutil.copytree(STORES / release, var_dir, ignore=shutil.ignore_patterns("written-by.json"))
+    shutil.copytree(STORES / release, var_dir, ignore=shutil.ignore_patterns("*.json"))
     for key in (var_dir / "keys").iterdir():
         key.chmod(0o600)
     return var_dir

@@ -54,6 +54,10 @@ def server_env(settings: Settings) -> dict[str, str]:
     )
     if settings.database_url:
         env["SAMVERKAN_DATABASE_URL"] = settings.database_url
+    if settings.nats_url:  # the relay inside serve
+        env["SAMVERKAN_NATS_URL"] = settings.nats_url
+        env["SAMVERKAN_NATS_STREAM"] = settings.nats_stream
+        env["SAMVERKAN_NATS_SUBJECT_PREFIX"] = settings.nats_subject_prefix
     return env
 
 

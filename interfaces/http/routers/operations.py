@@ -6,11 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from sqlalchemy import select
 
 from infrastructure.integrity import ALARM, check_head
 from infrastructure.read_models import VIEWS
+from infrastructure.relay_state import RelayLag, relay_lag
 
 router = APIRouter(tags=["operations"])
 
@@ -42,17 +43,46 @@ def ready(request: Request) -> Any:
         return JSONResponse({"status": "unavailable", "detail": type(error).__name__}, 503)
     if chain.broken is not None:
         ALARM.raise_(chain.broken, chain.position)
-        body = {"status": "integrity alarm", "reason": chain.broken, "position": chain.position}
-        return JSONResponse(body, 503)
-    body = {
+        alarm = {"status": "integrity alarm", "reason": chain.broken, "position": chain.position}
+        return JSONResponse(alarm, 503)
+    body: dict[str, Any] = {
         "status": "ready" if projected >= head else "catching up",
         "log_head": head,
         "projected": projected,
     }
+    lag = _relay_lag(request, head)
+    if lag is not None:  # the relay's state is reported, never a reason to be unready
+        body["relay"] = lag.as_json()
     return JSONResponse(body, 200 if projected >= head else 503)
 
 
+RELAY_LAG_EVENTS = Gauge(
+    "samverkan_relay_lag_events", "Events in the log not yet acknowledged by JetStream."
+)
+RELAY_LAG_SECONDS = Gauge(
+    "samverkan_relay_lag_seconds", "Age of the oldest event not yet acknowledged by JetStream."
+)
+
+
 @router.get("/metrics", response_class=Response)
-def metrics() -> Response:
-    """Prometheus metrics."""
+def metrics(request: Request) -> Response:
+    """Prometheus metrics, the relay's lag (in events and in seconds) included."""
+    try:
+        head = request.app.state.samverkan.events.recorder.max_notification_id() or 0
+        lag = _relay_lag(request, head)
+    except Exception:  # metrics are served even while the store is unreachable
+        lag = None
+    if lag is not None:
+        RELAY_LAG_EVENTS.set(lag.events)
+        RELAY_LAG_SECONDS.set(lag.seconds)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _relay_lag(request: Request, head: int) -> RelayLag | None:
+    """The lag of the configured stream's relay; None where none has run or can be read."""
+    samverkan = request.app.state.samverkan
+    try:
+        with samverkan.events.reading() as session:
+            return relay_lag(session.connection(), samverkan.settings.nats_stream, head)
+    except Exception:  # no relay table yet, or the store is down: nothing to report
+        return None
