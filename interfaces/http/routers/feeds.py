@@ -82,7 +82,7 @@ def create_feed(
 
 
 @router.delete(
-    "/{feed_id}", response_model=FeedRevoked, responses=responses(401, 403, 404, 429, 503)
+    "/{feed_id}", response_model=FeedRevoked, responses=responses(401, 403, 404, 422, 429, 503)
 )
 def revoke_feed(feed_id: UUID, caller: CallerDep, policy: PolicyDep, request: Request) -> Any:
     """Revoke a feed (its owner, or an admin of its municipality): its URL answers 401 from now."""
