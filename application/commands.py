@@ -278,6 +278,21 @@ class RegisterIssue(IssueCommand):
     """
 
 
+class SetFollowUp(IssueCommand):
+    """Set the issue's follow-up (bevakning): remind the officer on `due_on`, with a note.
+
+    Any date is accepted, past ones too; a follow-up is overdue once its date is before today.
+    Setting it again replaces the previous one.
+    """
+
+    due_on: Day = Field(description="The day to follow the issue up (YYYY-MM-DD).")
+    note: LongText = Field(description="What to follow up, e.g. 'Kolla om butiken fått bidrag'.")
+
+
+class ClearFollowUp(IssueCommand):
+    """Clear the issue's follow-up, once it has been done or is no longer needed."""
+
+
 # Task forces
 
 
@@ -493,3 +508,41 @@ class RetireDialoguePlan(Command):
     @property
     def target(self) -> UUID | None:
         return dialogue_plan_id(self.municipality, self.locality)
+
+
+class StaffCommand(Command):
+    """A command on a user's staff record in one municipality."""
+
+    municipality: MunicipalityCode
+    user_id: UserId
+
+    @property
+    def target(self) -> UUID | None:
+        return staff_member_id(self.municipality, self.user_id)
+
+
+class StartLeave(StaffCommand):
+    """Record that a user goes on leave (tjänstledighet, föräldraledighet, sjukskrivning).
+
+    The person-dependency insight then flags work held by them as `on_leave`, not `orphaned`.
+    A departed user must return first.
+    """
+
+    starts_on: Day = Field(description="The first day of the leave (YYYY-MM-DD).")
+    ends_on: Day | None = Field(None, description="The expected last day, if known.")
+    note: LongText = Field(description="Who covers, and where the work is described.")
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> StartLeave:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not lie before starts_on")
+        return self
+
+
+class EndLeave(StaffCommand):
+    """Record that a user is back: from leave, or rehired after a departure.
+
+    A returned user's token works again, and work can be handed over to them.
+    """
+
+    note: LongText

@@ -300,7 +300,8 @@ def _staff_member(uow: UnitOfWork, municipality: str, user_id: str) -> StaffMemb
 
 
 def _require_not_departed(uow: UnitOfWork, municipality: str, user_id: str) -> None:
-    if _staff_member(uow, municipality, user_id) is not None:
+    staff = _staff_member(uow, municipality, user_id)
+    if staff is not None and staff.has_left:  # someone on leave, or back, may take work
         raise DomainRuleError(f"{user_id} has left; hand over to someone who is still here.")
 
 
@@ -340,6 +341,45 @@ def set_retention(cmd: c.SetRetention, uow: UnitOfWork) -> CommandResult:
     return uow.save(plan)
 
 
+# Follow-ups (bevakning), leave and return
+
+
+def set_follow_up(cmd: c.SetFollowUp, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.set_follow_up(cmd.due_on, cmd.note, uow.by)
+    return uow.save(issue)
+
+
+def clear_follow_up(cmd: c.ClearFollowUp, uow: UnitOfWork) -> CommandResult:
+    issue = uow.get(cmd.issue_id, Issue)
+    issue.clear_follow_up(uow.by)
+    return uow.save(issue)
+
+
+def start_leave(cmd: c.StartLeave, uow: UnitOfWork) -> CommandResult:
+    staff = _staff_member(uow, cmd.municipality, cmd.user_id)
+    if staff is None:
+        staff = StaffMember.go_on_leave(
+            municipality=cmd.municipality,
+            user_id=cmd.user_id,
+            starts_on=cmd.starts_on,
+            ends_on=cmd.ends_on,
+            note=cmd.note,
+            by=uow.by,
+        )
+    else:
+        staff.start_leave(cmd.starts_on, cmd.ends_on, cmd.note, uow.by)
+    return uow.save(staff)
+
+
+def end_leave(cmd: c.EndLeave, uow: UnitOfWork) -> CommandResult:
+    staff = _staff_member(uow, cmd.municipality, cmd.user_id)
+    if staff is None:
+        raise RecordNotOpenError(f"{cmd.user_id} is neither on leave nor departed.")
+    staff.end_leave(cmd.note, uow.by)
+    return uow.save(staff)
+
+
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenIssue: open_issue,
     c.EditIssue: edit_issue,
@@ -377,3 +417,11 @@ COMMAND_HANDLERS |= {
     c.CorrectDecision: correct_decision,
     c.RetireDialoguePlan: retire_dialogue_plan,
 }
+COMMAND_HANDLERS.update(
+    {
+        c.SetFollowUp: set_follow_up,
+        c.ClearFollowUp: clear_follow_up,
+        c.StartLeave: start_leave,
+        c.EndLeave: end_leave,
+    }
+)

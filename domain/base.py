@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from domain import clock
 from domain.errors import BlankTextError
 from domain.values import Provenance
 
@@ -23,6 +25,11 @@ class CaseAggregate(Aggregate):
         actor: dict[str, str]
         command_id: str
         correlation_id: str
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            # The real time, unless an in-process loader injected one (see domain/clock.py).
+            return clock.now()
 
     class Created(Event, Aggregate.Created):
         pass

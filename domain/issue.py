@@ -133,6 +133,30 @@ class Issue(CaseAggregate):
 
     registration_number: str | None = None  # also for snapshots taken before numbers existed
 
+    # Follow-ups (bevakning): a date on which the officer is reminded, with a note.
+
+    class FollowUpSet(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {"note": TEXT}
+        due_on: date
+        note: str
+
+        def apply(self, issue: Issue) -> None:
+            issue.follow_up = {
+                "due_on": self.due_on,
+                "note": self.note,
+                "set_by": self.actor["user_id"],
+                "set_at": self.timestamp,
+            }
+
+    class FollowUpCleared(CaseAggregate.Event):
+        due_on: date  # the date that was cleared, so the history reads on its own
+
+        def apply(self, issue: Issue) -> None:
+            issue.follow_up = None
+
+    # Absent from issues recorded before follow-ups existed, hence a class-level default.
+    follow_up: dict[str, Any] | None = None
+
     def __init__(
         self,
         municipality: str,
@@ -264,6 +288,18 @@ class Issue(CaseAggregate):
     def _require_open(self) -> None:
         if not self.is_open:
             raise RecordNotOpenError(f"The issue is {self.status}; reopen it before changing it.")
+
+    # Follow-ups (bevakning)
+
+    def set_follow_up(self, due_on: date, note: str, by: Provenance) -> None:
+        """Any date, past ones too: a follow-up already overdue is still worth recording."""
+        self._require_open()
+        self._record(self.FollowUpSet, by, due_on=due_on, note=require_text(note, "A note"))
+
+    def clear_follow_up(self, by: Provenance) -> None:
+        if self.follow_up is None:
+            raise RecordNotOpenError("The issue has no follow-up to clear.")
+        self._record(self.FollowUpCleared, by, due_on=self.follow_up["due_on"])
 
     # Registration numbers and corrections
 

@@ -38,6 +38,7 @@ from infrastructure.sealing import SealingMapper
 RECORD_COLUMNS = {
     "note": "issue_id",
     "note_change": "issue_id",
+    "follow_up": "issue_id",
     "progress": "task_force_id",
     "log": "record_id",
     "timeline": "record_id",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from application.ports import CommandResult, Holdings
 from domain.dialogue_plan import RETIRED, next_dialogue_due
+from domain.staff import StaffStatus
 from domain.values import SYSTEM_USER, Actor, IssueStatus, NoteKind, Role, TaskForceStatus
 from infrastructure.event_store import EventStore
 from infrastructure.note_log import current_occurred_on, not_withdrawn
@@ -119,7 +120,8 @@ class _PersonDependency:
         self.session, self.now = session, now
         self.issue, self.log = VIEWS["issue"], VIEWS["log"]
         self.scope = scoped(self.issue.c.municipality, actor, municipality)
-        self.departed = self._departed(actor, municipality)
+        self.staff = self._staff_statuses(actor, municipality)
+        self.overdue_follow_ups = self._overdue_follow_ups(actor, municipality)
         self.task_forces = self._active_task_forces(actor, municipality)
 
     def report(self) -> Row:
@@ -152,9 +154,14 @@ class _PersonDependency:
         out = []
         for row in rows:
             task_forces = [t for t in self.task_forces if t["issue_id"] == row["issue_id"]]
-            orphaned = self._is_departed(row["municipality"], row["responsible_user"])
+            holder = self._status_of(row["municipality"], row["responsible_user"])
+            signs = {
+                "orphaned": holder == StaffStatus.DEPARTED,
+                "on_leave": holder == StaffStatus.ON_LEAVE,
+                "overdue_follow_up": row["issue_id"] in self.overdue_follow_ups,
+            }
             out.append(
-                self._assess(dict(row), tallies.get((row["issue_id"],), []), task_forces, orphaned)
+                self._assess(dict(row), tallies.get((row["issue_id"],), []), task_forces, signs)
             )
         return out
 
@@ -168,26 +175,30 @@ class _PersonDependency:
         out = []
         for key in sorted(set(tallies) | set(open_counts)):
             task_forces = [t for t in self.task_forces if (t["municipality"], t["locality"]) == key]
-            orphaned = any(i["flags"]["orphaned"] for i in open_counts[key])
+            signs = {
+                sign: any(i["flags"][sign] for i in open_counts[key])
+                for sign in ("orphaned", "on_leave", "overdue_follow_up")
+            }
             base = {
                 "municipality": key[0],
                 "locality": key[1],
                 "open_issues": len(open_counts[key]),
             }
-            out.append(self._assess(base, tallies.get(key, []), task_forces, orphaned))
+            out.append(self._assess(base, tallies.get(key, []), task_forces, signs))
         return out
 
     def _assess(
-        self, base: Row, tallies: list[Tally], task_forces: list[Row], orphaned: bool
+        self, base: Row, tallies: list[Tally], task_forces: list[Row], signs: dict[str, bool]
     ) -> Row:
         numbers = figures(tallies, self.now)
         fragile = [t for t in task_forces if t["fragile"]]
-        orphaned = orphaned or any(t["orphaned"] for t in task_forces)
         flags = {
             "single_person": numbers.pop("single_person"),
             "stale": numbers.pop("stale"),
-            "orphaned": orphaned,
+            "orphaned": signs["orphaned"] or any(t["orphaned"] for t in task_forces),
             "lead_without_backup": bool(fragile),
+            "on_leave": signs["on_leave"] or any(t["on_leave"] for t in task_forces),
+            "overdue_follow_up": signs["overdue_follow_up"],
         }
         return {**base, **numbers, "flags": flags, "fragile_task_forces": fragile}
 
@@ -206,17 +217,33 @@ class _PersonDependency:
             grouped[tuple(key)].append(Tally(user, events, int(recent_events or 0), last_at))
         return grouped
 
-    def _departed(self, actor: Actor, municipality: str | None) -> set[tuple[str, str]]:
+    def _staff_statuses(self, actor: Actor, municipality: str | None) -> dict[tuple[str, str], str]:
+        """Users on leave or departed; a user without a staff record is active."""
         staff = VIEWS["staff_member"]
         rows = self.session.execute(
-            select(staff.c.municipality, staff.c.user_id).where(
-                scoped(staff.c.municipality, actor, municipality)
+            select(staff.c.municipality, staff.c.user_id, staff.c.status).where(
+                scoped(staff.c.municipality, actor, municipality),
+                staff.c.status != StaffStatus.ACTIVE,
             )
         )
-        return {(m, u) for m, u in rows}
+        return {(m, u): status for m, u, status in rows}
 
-    def _is_departed(self, municipality: str, user_id: str | None) -> bool:
-        return user_id is not None and (municipality, user_id) in self.departed
+    def _status_of(self, municipality: str, user_id: str | None) -> str:
+        if user_id is None:
+            return StaffStatus.ACTIVE
+        return self.staff.get((municipality, user_id), StaffStatus.ACTIVE)
+
+    def _overdue_follow_ups(self, actor: Actor, municipality: str | None) -> set[str]:
+        """Issues whose follow-up date lies before today (UTC)."""
+        follow_up = VIEWS["follow_up"]
+        return set(
+            self.session.execute(
+                select(follow_up.c.issue_id).where(
+                    scoped(follow_up.c.municipality, actor, municipality),
+                    follow_up.c.due_on < self.now.date(),
+                )
+            ).scalars()
+        )
 
     def _active_task_forces(self, actor: Actor, municipality: str | None) -> list[Row]:
         tf, log = VIEWS["task_force"], self.log
@@ -258,7 +285,10 @@ class _PersonDependency:
             "lead_organisation": lead["organisation"],
             "lead_user": row["lead_user"],
             "fragile": not handed_over and not backed,
-            "orphaned": self._is_departed(row["municipality"], row["lead_user"]),
+            "orphaned": self._status_of(row["municipality"], row["lead_user"])
+            == StaffStatus.DEPARTED,
+            "on_leave": self._status_of(row["municipality"], row["lead_user"])
+            == StaffStatus.ON_LEAVE,
         }
 
 

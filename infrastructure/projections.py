@@ -163,7 +163,13 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             last_corrected_by=aggregate.last_corrected_by,
         )
     elif isinstance(aggregate, StaffMember):
-        row.update(user_id=aggregate.user_id, handed_over_to=aggregate.handed_over_to)
+        leave = aggregate.leave or (None, None)
+        row.update(
+            user_id=aggregate.user_id,
+            handed_over_to=aggregate.handed_over_to,
+            leave_starts_on=leave[0],
+            leave_ends_on=leave[1],
+        )
     elif isinstance(aggregate, Gallring):
         row.update(
             decision_reference=aggregate.decision_reference,
@@ -271,6 +277,20 @@ def timeline_row(
 
 
 _MEMBER_EVENTS = (TaskForce.MemberAdded, TaskForce.MemberRemoved)
+FOLLOW_UP_EVENTS = (Issue.FollowUpSet, Issue.FollowUpCleared)
+
+
+def follow_up_row(issue: Issue) -> dict[str, Any]:
+    """An issue's follow-up (bevakning), as the follow-up list reads it."""
+    follow_up = issue.follow_up or {}
+    return {
+        "issue_id": str(issue.id),
+        "municipality": issue.municipality,
+        "due_on": follow_up["due_on"],
+        "note": follow_up["note"],
+        "set_by": follow_up["set_by"],
+        "set_at": follow_up["set_at"],
+    }
 
 
 def due_row(task_force: TaskForce, position: int) -> dict[str, Any]:
@@ -297,6 +317,8 @@ def record_rows(aggregate: CaseAggregate, position: int) -> dict[str, dict[str, 
     rows = {RECORD_TYPES[type(aggregate)]: {"position": position, **record_row(aggregate)}}
     if isinstance(aggregate, TaskForce):
         rows["timeline"] = due_row(aggregate, position)
+    if isinstance(aggregate, Issue) and aggregate.follow_up is not None:
+        rows["follow_up"] = follow_up_row(aggregate)
     return rows
 
 
@@ -414,10 +436,14 @@ class Projector:
         `created` maps each aggregate created in this batch to its first position.
         Returns the last position projected.
         """
+        events = list(events)
         batch = [event_rows(e, p, aggregates[e.originator_id]) for e, p in events]
         self.write_event_rows(session, batch)
         for aggregate in aggregates.values():
             self.write_record(session, aggregate, created.get(aggregate.id))
+        for event, _ in events:
+            if isinstance(event, FOLLOW_UP_EVENTS):
+                self.write_follow_up(session, aggregates[event.originator_id])
         last = max((rows["log"]["position"] for rows in batch), default=0)
         if batch:
             self.track(session, last)
@@ -452,6 +478,14 @@ class Projector:
             session.execute(delete(timeline).where(timeline.c.entry_key == key))
             first = position if position is not None else _first_position(session, table, aggregate)
             session.execute(insert(timeline).values(due_row(aggregate, first)))
+
+    def write_follow_up(self, session: Session, issue: CaseAggregate) -> None:
+        """The issue's one follow-up row: replaced when set, removed when cleared."""
+        assert isinstance(issue, Issue)
+        table = self.views["follow_up"]
+        session.execute(delete(table).where(table.c.issue_id == str(issue.id)))
+        if issue.follow_up is not None:
+            session.execute(insert(table).values(follow_up_row(issue)))
 
     def track(self, session: Session, position: int) -> None:
         tracking = TrackedPosition(self.views["tracking"], position)

@@ -15,6 +15,7 @@ from sqlalchemy import Select, Table, func, select
 
 from application.errors import NotFoundError
 from application.policy import AccessPolicy
+from domain.issue import Issue
 from domain.values import Actor
 from infrastructure.event_store import EventStore
 from infrastructure.note_log import with_changes
@@ -82,6 +83,8 @@ class RecordQueries:
                     raise NotFoundError(f"The record has no version {version}.")
                 row = self._rebuilt(record_id, version, row["position"])
             view = dict(row)
+            if kind == "issue" and "follow_up" not in view:  # a rebuilt issue carries its own
+                view["follow_up"] = self._follow_up(session, record_id)
             if kind in LOGS:
                 view[LOGS[kind][2]] = self._log(session, kind, record_id, view["version"])
             if kind == "issue":  # each note as it reads after its corrections, marked
@@ -115,7 +118,19 @@ class RecordQueries:
             aggregate = self.events.repository.get(record_id, version=version)
         except AggregateNotFoundError as error:
             raise NotFoundError(f"The record has no version {version}.") from error
-        return {"position": position, **record_row(aggregate)}
+        row = {"position": position, **record_row(aggregate)}
+        if isinstance(aggregate, Issue):
+            row["follow_up"] = aggregate.follow_up
+        return row
+
+    def _follow_up(self, session: Any, issue_id: UUID) -> dict[str, Any] | None:
+        table = VIEWS["follow_up"]
+        found = session.execute(
+            select(table.c.due_on, table.c.note, table.c.set_by, table.c.set_at).where(
+                table.c.issue_id == str(issue_id)
+            )
+        ).first()
+        return None if found is None else dict(found._mapping)
 
     def _log(self, session: Any, kind: str, record_id: UUID, version: int) -> list[dict[str, Any]]:
         name, key, _ = LOGS[kind]

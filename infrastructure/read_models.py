@@ -200,8 +200,10 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             "staff_member_view",
             *record_columns(),
             Column("user_id", String(200), nullable=False),
-            Column("handed_over_to", String(200), nullable=False),
-            indexes=(("municipality", "user_id"),),
+            Column("handed_over_to", String(200)),  # null until a handover: a leave came first
+            Column("leave_starts_on", Date),
+            Column("leave_ends_on", Date),
+            indexes=(("municipality", "user_id"), ("municipality", "status", "position")),
         ),
         "dialogue_plan": table(
             "dialogue_plan_view",
@@ -243,6 +245,16 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
                 ("subject_id",),
                 ("record_id",),
             ),
+        ),
+        "follow_up": table(
+            "issue_follow_up_view",
+            Column("issue_id", String(36), primary_key=True),
+            Column("municipality", String(4), nullable=False),
+            Column("due_on", Date, nullable=False),
+            Column("note", Text, nullable=False),
+            Column("set_by", String(200), nullable=False),
+            Column("set_at", Instant(), nullable=False),
+            indexes=(("municipality", "due_on"), ("due_on",)),
         ),
         "integrity_incident": table(
             "integrity_incident_view",
@@ -320,6 +332,7 @@ REBUILT_FROM_LOG = (
     "subject",
     "gallring",
     "retention",
+    "follow_up",
     "integrity_incident",
     "note_change",
 )

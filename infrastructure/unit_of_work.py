@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -25,6 +25,7 @@ from application.errors import (
 )
 from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
+from domain import clock
 from domain.base import CaseAggregate
 from domain.issue import NoteState
 from infrastructure.disk_full import is_disk_full, reclaim_wal
@@ -70,7 +71,7 @@ class SqlUnitOfWork:
         self.projector = projector
         self.policy = policy
         self.by = context.provenance
-        self.today: date = datetime.now(UTC).date()
+        self.today: date = clock.today()  # the real day, unless a loader injected one
         self.saved: list[CaseAggregate] = []
 
     def get(self, record_id: UUID, kind: type[A]) -> A:

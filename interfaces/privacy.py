@@ -98,6 +98,13 @@ class Pseudonyms:
                     **view["responsibility"],
                     "user_id": self.user(view["responsibility"].get("user_id")),
                 }
+            if view.get("follow_up"):
+                follow_up = view["follow_up"]
+                view["follow_up"] = {
+                    **follow_up,
+                    "note": None,
+                    "set_by": self.user(follow_up["set_by"]),
+                }
             if "notes" in view:
                 view["notes"] = [
                     {
@@ -129,4 +136,7 @@ class Pseudonyms:
         elif kind == "outcome":
             view["recorded_by"] = self.user(view["recorded_by"])
             view["last_corrected_by"] = self.user(view.get("last_corrected_by"))
+        elif kind == "staff_member":
+            view["user_id"] = self.user(view["user_id"])
+            view["handed_over_to"] = self.user(view.get("handed_over_to"))
         return view

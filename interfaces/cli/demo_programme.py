@@ -4,18 +4,22 @@ Municipalities, codes and goals come from the programme; the wording is our own.
 Falerum and Gårdby are the localities the programme names. Every other village, association
 and person here is invented for the demo, and every title starts with "[Demo]".
 
-Each municipality has its own demo users (`demo.<ort>.1`, `.2`, ...). In Mora one person does
-everything, so the person-dependency insight shows `single_person`; in Vetlanda a user leaves,
-is handed over from, and is later given an issue by mistake, so it shows `orphaned`.
+Each municipality's story is told in the order it happened, with its dates: the programme's
+years 2022-2024, and then, relative to the day the demo is loaded, the recent weeks. In Mora one
+person does everything, so the person-dependency insight shows `single_person`; in Vetlanda a
+user leaves, is handed over from, and is later given an issue by mistake (`orphaned`); in Falun
+the bygdelots is on leave (`on_leave`). Localities nobody has touched since 2024 are `stale`;
+some dialogue plans are kept, some overdue, and follow-ups (bevakningar) fall due.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
+from uuid import UUID
 
 from application import commands as c
-from interfaces.cli.demo import DemoWriter
+from interfaces.cli.demo_writer import DemoWriter
 
 
 def sorsele(w: DemoWriter) -> None:
@@ -27,6 +31,7 @@ def sorsele(w: DemoWriter) -> None:
         "other",
         "Sorsele kommun",
         kind="municipality",
+        on=date(2022, 9, 20),
     )
     w.assign(issue, 1)
     w.note(
@@ -51,6 +56,7 @@ def sorsele(w: DemoWriter) -> None:
         date(2023, 11, 7),
         "KS 2023/211",
     )
+    w.plan_dialogue("Storbäcken", 6, "Storbäckens intresseförening", date(2024, 3, 1))
     w.outcome(
         issue,
         [decided],
@@ -59,7 +65,8 @@ def sorsele(w: DemoWriter) -> None:
         date(2024, 6, 30),
     )
     w.plan_dialogue("Vindelnäs", 4, "Vindelnäs byaförening", date(2024, 9, 1))
-    w.plan_dialogue("Storbäcken", 6, "Storbäckens intresseförening", date(2024, 3, 1))
+    # The recent weeks: Vindelnäs keeps its rhythm, Storbäcken has not been visited.
+    w.note(issue, w.days_ago(40), "Höstens dialog i Vindelnäs: vinterväghållningen.", by=1)
 
 
 def malå(w: DemoWriter) -> None:
@@ -69,10 +76,10 @@ def malå(w: DemoWriter) -> None:
         "Kommunen och byn vill tillsammans ta fram planer för servicen på orten.",
         "groceries",
         "Kvarnlidens byaförening",
+        on=date(2022, 10, 20),
     )
     w.assign(issue, 2)
     w.note(issue, date(2022, 11, 8), "Byaföreningen beskriver butikens läge.", public=True)
-    w.note(issue, date(2023, 5, 3), "Butiksägaren vill se ett ombudsavtal.", by=1)
     decided = w.decide(
         issue,
         "Samverkansöverenskommelse med byaföreningen",
@@ -81,7 +88,9 @@ def malå(w: DemoWriter) -> None:
         date(2022, 12, 13),
         "KS 2022/288",
         by=2,
+        weeks_before=3,
     )
+    w.note(issue, date(2023, 5, 3), "Butiksägaren vill se ett ombudsavtal.", by=1)
     w.outcome(
         issue,
         [decided],
@@ -100,6 +109,7 @@ def norsjö(w: DemoWriter) -> None:
         "public_service_point",
         "Norsjö kommun",
         kind="municipality",
+        on=date(2022, 12, 1),
     )
     w.assign(issue, 1)
     w.note(issue, date(2023, 1, 17), "Workshop med Granlidens byalag.", kind="meeting")
@@ -129,6 +139,7 @@ def vilhelmina(w: DemoWriter) -> None:
         "som gör saker direkt. Task forces instead of static areas of responsibility.",
         "groceries",
         "Fjällnäs byautvecklingsgrupp",
+        on=date(2022, 9, 1),
     )
     w.assign(issue, 1)
     w.note(issue, date(2022, 9, 13), "Byautvecklingsgruppen vill ha hemleverans.", public=True)
@@ -137,10 +148,12 @@ def vilhelmina(w: DemoWriter) -> None:
         "Hemleverans Fjällnäs",
         "Pröva hemleverans av dagligvaror under en vinter.",
         ("Lena Demo", "Vilhelmina kommun", 1),
-        days=90,
+        days=230,
+        on=date(2022, 10, 3),
     )
     w.member(first, "Jonas Demo", "Fjällnäs byautvecklingsgrupp", "kassör")
-    w.run(c_progress(first, "Tolv hushåll anmälda till hemleveransen."), by=1)
+    w.run(c_progress(first, "Tolv hushåll anmälda till hemleveransen."), 1, date(2022, 11, 15))
+    w.at(date(2023, 1, 10))
     handover_to = w.member(first, "Maria Demo", "Vilhelmina kommun", "handläggare", user=2)
     w.run(
         c_handover(
@@ -148,7 +161,9 @@ def vilhelmina(w: DemoWriter) -> None:
             handover_to,
             "Lena går till annan tjänst. Leverantörsavtal och kundlista finns i "
             "diariet; Jonas är byns kontakt.",
-        )
+        ),
+        1,
+        date(2023, 1, 12),
     )
     decided = w.decide(
         issue,
@@ -159,7 +174,11 @@ def vilhelmina(w: DemoWriter) -> None:
         task_force=first,
         by=2,
     )
-    w.run(c_complete(first, "Hemleveransen rullar; ansvaret ligger hos butiken."), by=2)
+    w.run(
+        c_complete(first, "Hemleveransen rullar; ansvaret ligger hos butiken."),
+        2,
+        date(2023, 5, 2),
+    )
     second = w.task_force(
         issue,
         "Drivmedel Fjällnäs",
@@ -167,6 +186,7 @@ def vilhelmina(w: DemoWriter) -> None:
         ("Per Demo", "Vilhelmina kommun", 3),
         days=200,
         by=3,
+        on=date(2023, 9, 5),
     )
     w.member(second, "Jonas Demo", "Fjällnäs byautvecklingsgrupp", "kassör", by=3)
     w.outcome(
@@ -178,35 +198,55 @@ def vilhelmina(w: DemoWriter) -> None:
         by=2,
         verified_by=3,
     )
+    w.run(
+        c_complete(second, "En obemannad pump är möjlig med bygdemedel; underlag i diariet."),
+        3,
+        date(2024, 3, 14),
+    )
+    # The recent weeks: the village asks again, and a follow-up falls due next week.
+    w.note(issue, w.days_ago(20), "Byagruppen frågar hur det går med pumpen.", by=3)
+    w.follow_up(issue, w.days_ago(-7), "Besked till byagruppen om bygdemedlen.", by=3)
 
 
 def umeå(w: DemoWriter) -> None:
-    for village, shop in (("Sörbyn", "Sörbyns lanthandel"), ("Hemberget", "Hembergets handel")):
-        issue = w.issue(
+    villages = (("Sörbyn", "Sörbyns lanthandel"), ("Hemberget", "Hembergets handel"))
+    issues: dict[str, UUID] = {}
+    for day, (village, shop) in zip((15, 16), villages, strict=True):
+        issues[village] = w.issue(
             village,
             f"Pilotbutik i {village}",
             "Butiken är både handel och mötesplats; kommunen och byn stärker den tillsammans.",
             "groceries",
             shop,
             kind="local_business",
+            on=date(2023, 2, day),
         )
-        w.assign(issue, 1)
-        w.note(issue, date(2023, 3, 9), f"Startmöte med {shop} och byn.", public=True)
-        w.note(issue, date(2023, 10, 2), "Butiken vill pröva utökade öppettider.", by=1)
-        decided = w.decide(
-            issue,
+        w.assign(issues[village], 1)
+    for village, shop in villages:
+        w.note(issues[village], date(2023, 3, 9), f"Startmöte med {shop} och byn.", public=True)
+    for village, _ in villages:
+        w.note(issues[village], date(2023, 10, 2), "Butiken vill pröva utökade öppettider.", by=1)
+    adopted = {"Sörbyn": date(2023, 11, 20), "Hemberget": date(2023, 12, 18)}
+    observed = {"Sörbyn": date(2024, 5, 31), "Hemberget": date(2024, 6, 28)}
+    decisions = {
+        village: w.decide(
+            issues[village],
             f"Pilotstöd till {shop}",
             "Del av pilotbutiksarbetet i Umeås landsbygder.",
             "Landsbygdsnämndens arbetsutskott",
-            date(2023, 11, 20),
+            adopted[village],
             by=2,
+            weeks_before=3,
         )
+        for village, shop in villages
+    }
+    for village, _ in villages:
         w.outcome(
-            issue,
-            [decided],
+            issues[village],
+            [decisions[village]],
             "Butiken har fått fler kunder under piloten.",
             [("kunder per vecka", "410", "st", "350", "400")],
-            date(2024, 5, 31),
+            observed[village],
         )
 
 
@@ -217,6 +257,7 @@ def ljusdal(w: DemoWriter) -> None:
         "Butiken i Tallåsen ligger över 30 km från närmaste alternativ.",
         "groceries",
         "Tallåsens byalag",
+        on=date(2023, 1, 10),
     )
     w.assign(far, 1)
     w.note(far, date(2023, 2, 2), "Byalaget har samlat in namn till stöd för butiken.", public=True)
@@ -228,13 +269,6 @@ def ljusdal(w: DemoWriter) -> None:
         date(2023, 5, 16),
         "KS 2023/140",
     )
-    w.outcome(
-        far,
-        [decided],
-        "Butiken håller öppet året runt.",
-        [("öppetdagar per år", "350", "dagar", "300", "350")],
-        date(2024, 8, 31),
-    )
     entry = w.issue(
         "Ljusdal",
         "En väg in för byalagen",
@@ -243,6 +277,7 @@ def ljusdal(w: DemoWriter) -> None:
         "Ljusdalsbygdens byalagsråd",
         kind="resident_group",
         by=2,
+        on=date(2023, 8, 21),
     )
     w.assign(entry, 2, by=2)
     w.note(entry, date(2023, 9, 12), "Förslag: en funktionsbrevlåda och fasta träffar.", by=1)
@@ -253,6 +288,7 @@ def ljusdal(w: DemoWriter) -> None:
         "other",
         "Tallåsens byalag",
         by=2,
+        on=date(2024, 3, 4),
     )
     w.assign(funds, 2, by=2)
     w.note(
@@ -263,6 +299,26 @@ def ljusdal(w: DemoWriter) -> None:
         public=True,
         by=1,
     )
+    w.outcome(
+        far,
+        [decided],
+        "Butiken håller öppet året runt.",
+        [("öppetdagar per år", "350", "dagar", "300", "350")],
+        date(2024, 8, 31),
+    )
+    # The recent weeks: a task force for the fund, and the way in is still waiting.
+    fund = w.task_force(
+        funds,
+        "Bygdefond Tallåsen",
+        "Ta fram stadgar för en bygdefond tillsammans med byalaget och vindkraftsbolaget.",
+        ("Anna Demo", "Ljusdals kommun", 2),
+        days=150,
+        by=2,
+        on=w.days_ago(35),
+    )
+    w.member(fund, "Gustav Demo", "Tallåsens byalag", "ordförande", by=2)
+    w.run(c_progress(fund, "Utkast till stadgar skickat till byalaget."), 2, w.days_ago(12))
+    w.follow_up(entry, w.days_ago(9), "Svara byalagsrådet om funktionsbrevlådan.", by=2)
 
 
 def söderhamn(w: DemoWriter) -> None:
@@ -273,6 +329,7 @@ def söderhamn(w: DemoWriter) -> None:
         "och ska sedan användas i fler kommundelscentra.",
         "public_service_point",
         "Trönö bygdeförening",
+        on=date(2022, 9, 26),
     )
     w.assign(tronö, 1)
     w.note(tronö, date(2022, 10, 19), "Första träffen i bygdegården i Trönö.", public=True)
@@ -288,9 +345,15 @@ def söderhamn(w: DemoWriter) -> None:
         "Beskriva modellen så att den kan flyttas.",
         ("Anders Demo", "Söderhamns kommun", 1),
         days=150,
+        on=date(2023, 4, 11),
     )
     w.member(force, "Karin Demo", "Trönö bygdeförening", "ordförande")
-    w.run(c_extend(force, w.today, 240, "Modellen prövas även under vintern."), by=1)
+    w.run(
+        c_extend(force, date(2024, 3, 29), "Modellen prövas även under vintern."),
+        1,
+        date(2023, 8, 30),
+    )
+    w.plan_dialogue("Trönö", 4, "Trönö bygdeförening", date(2024, 1, 15), on=date(2023, 12, 12))
     decided = w.decide(
         tronö,
         "Servicemodell för kommundelscentra",
@@ -301,13 +364,7 @@ def söderhamn(w: DemoWriter) -> None:
         task_force=force,
         by=2,
     )
-    w.outcome(
-        tronö,
-        [decided],
-        "Modellen dokumenterad och införd i ett andra centrum.",
-        [("kommundelscentra med modellen", "2", "st", "0", "2")],
-        date(2024, 10, 15),
-    )
+    w.run(c_complete(force, "Modellen beskriven och överlämnad."), 1, date(2024, 3, 5))
     nästa = w.issue(
         "Sandvik",
         "Modellen i ett andra kommundelscentrum",
@@ -315,6 +372,7 @@ def söderhamn(w: DemoWriter) -> None:
         "public_service_point",
         "Sandviks byalag",
         by=2,
+        on=date(2024, 8, 20),
     )
     w.assign(nästa, 2, by=2)
     w.note(
@@ -324,7 +382,15 @@ def söderhamn(w: DemoWriter) -> None:
         public=True,
         by=1,
     )
-    w.plan_dialogue("Trönö", 4, "Trönö bygdeförening", date(2024, 1, 15))
+    w.outcome(
+        tronö,
+        [decided],
+        "Modellen dokumenterad och införd i ett andra centrum.",
+        [("kommundelscentra med modellen", "2", "st", "0", "2")],
+        date(2024, 10, 15),
+    )
+    # The recent past: the autumn meeting in Trönö keeps the plan on time.
+    w.note(tronö, w.days_ago(75), "Höstmöte i bygdegården om modellens första år.", by=1)
 
 
 def mora(w: DemoWriter) -> None:
@@ -336,6 +402,7 @@ def mora(w: DemoWriter) -> None:
         "other",
         "Mora kommun",
         kind="municipality",
+        on=date(2022, 12, 15),
     )
     w.assign(issue, 1)
     w.note(issue, date(2023, 1, 24), "Genomgång av handlingsplanen med byarådet.", by=1)
@@ -356,6 +423,9 @@ def mora(w: DemoWriter) -> None:
         date(2024, 3, 1),
         verified_by=None,
     )
+    # The recent weeks: still one person, and a follow-up nobody acted on.
+    w.note(issue, w.days_ago(30), "Byarådet undrar över handlingsplanen för nästa år.", by=1)
+    w.follow_up(issue, w.days_ago(5), "Skicka utkastet till byarådet.", by=1)
 
 
 def falun(w: DemoWriter) -> None:
@@ -366,6 +436,7 @@ def falun(w: DemoWriter) -> None:
         "varje förvaltning. A rural guide and a contact map.",
         "public_service_point",
         "Rönnåsens intresseförening",
+        on=date(2023, 3, 1),
     )
     w.assign(issue, 1)
     w.note(issue, date(2023, 4, 5), "Bygdelotsen presenterade sig på byastämman.", public=True)
@@ -386,6 +457,16 @@ def falun(w: DemoWriter) -> None:
         [("ärenden via bygdelotsen", "120", "st", None, "100")],
         date(2024, 6, 30),
     )
+    # The recent weeks: the bygdelots goes on parental leave; the issue stays with her.
+    w.at(w.days_ago(21))
+    w.leave(
+        1,
+        w.days_ago(21),
+        w.days_ago(-160),
+        "Föräldraledig till våren. Intresseföreningen hänvisas till växeln under tiden.",
+        by=2,
+    )
+    w.follow_up(issue, w.days_ago(-3), "Stäm av kontaktkartan med förvaltningarna.", by=2)
 
 
 def ludvika(w: DemoWriter) -> None:
@@ -397,6 +478,7 @@ def ludvika(w: DemoWriter) -> None:
         "other",
         "Ludvika kommun",
         kind="municipality",
+        on=date(2023, 5, 10),
     )
     w.assign(issue, 2)
     w.note(issue, date(2023, 6, 7), "Genomgång av befolkningsstatistik per by.", by=1)
@@ -425,6 +507,7 @@ def sala(w: DemoWriter) -> None:
         "En process där kommun, butik och byalag vet vem som gör vad.",
         "groceries",
         "Ekhammars byalag",
+        on=date(2023, 2, 20),
     )
     w.assign(issue, 1)
     w.note(
@@ -459,9 +542,11 @@ def åtvidaberg(w: DemoWriter) -> None:
         "och rimliga lokala lösningar framtagna tillsammans med orten.",
         "groceries",
         "Falerums byalag",
+        on=date(2022, 11, 7),
     )
     w.assign(need, 1)
     w.note(need, date(2022, 11, 29), "Enkät till hushållen i Falerum planerad.", public=True)
+    w.plan_dialogue("Falerum", 4, "Falerums byalag", date(2023, 1, 10), on=date(2022, 12, 15))
     w.note(need, date(2023, 4, 12), "Enkäten besvarad av 260 hushåll.", kind="site_visit")
     point = w.issue(
         "Falerum",
@@ -470,6 +555,7 @@ def åtvidaberg(w: DemoWriter) -> None:
         "public_service_point",
         "Falerums byalag",
         by=2,
+        on=date(2023, 5, 2),
     )
     w.assign(point, 2, by=2)
     force = w.task_force(
@@ -477,11 +563,12 @@ def åtvidaberg(w: DemoWriter) -> None:
         "Servicepunkt Falerum",
         "Ta fram ett förslag på servicepunkt med byalaget och handlaren.",
         ("Eva Demo", "Åtvidabergs kommun", 2),
-        days=180,
+        days=300,
         by=2,
+        on=date(2023, 6, 1),
     )
     w.member(force, "Nils Demo", "Falerums byalag", "sekreterare", by=2)
-    w.run(c_progress(force, "Två möjliga lokaler besökta."), by=2)
+    w.run(c_progress(force, "Två möjliga lokaler besökta."), 2, date(2023, 9, 14))
     decided = w.decide(
         point,
         "Servicepunkt i Falerum",
@@ -492,6 +579,7 @@ def åtvidaberg(w: DemoWriter) -> None:
         task_force=force,
         by=2,
     )
+    w.run(c_complete(force, "Förslaget antaget; servicepunkten förbereds."), 2, date(2024, 3, 20))
     w.outcome(
         point,
         [decided],
@@ -501,7 +589,9 @@ def åtvidaberg(w: DemoWriter) -> None:
         by=2,
         verified_by=1,
     )
-    w.plan_dialogue("Falerum", 4, "Falerums byalag", date(2023, 1, 10))
+    # The recent past: the last dialogue in Falerum was five months ago, so it is overdue.
+    w.note(need, w.days_ago(150), "Dialog med byalaget om servicepunktens första halvår.", by=1)
+    w.follow_up(need, w.days_ago(-3), "Boka nästa dialog med byalaget.", by=1)
 
 
 def vetlanda(w: DemoWriter) -> None:
@@ -511,6 +601,7 @@ def vetlanda(w: DemoWriter) -> None:
         "Kommunen vill minska personberoendet och väga in service i alla beslut.",
         "public_service_point",
         "Björkhults samhällsförening",
+        on=date(2023, 1, 16),
     )
     w.assign(hubs, 2)
     w.note(hubs, date(2023, 2, 21), "Samhällsföreningen vill bli servicehubb.", public=True)
@@ -522,6 +613,7 @@ def vetlanda(w: DemoWriter) -> None:
         "Vetlanda kommun",
         kind="municipality",
         by=2,
+        on=date(2023, 9, 4),
     )
     w.assign(plan, 2, by=2)
     decided = w.decide(
@@ -550,6 +642,8 @@ def vetlanda(w: DemoWriter) -> None:
             "Maria slutar. Kontakterna med samhällsföreningen och underlagen "
             "finns i diariet; ny kontaktperson är presenterad för föreningen.",
         ),
+        1,
+        date(2024, 10, 31),
     )
     # Assigned after the departure, from an old template: the insight shows `orphaned`.
     late = w.issue(
@@ -558,6 +652,7 @@ def vetlanda(w: DemoWriter) -> None:
         "Önskemål om laddning för elbil vid hubben.",
         "fuel",
         "Björkhults samhällsförening",
+        on=date(2024, 11, 20),
     )
     w.assign(late, 2)
 
@@ -569,6 +664,7 @@ def mörbylånga(w: DemoWriter) -> None:
         "Gårdby är kommunens pilot för systematiskt arbete med lokalsamhället kring service.",
         "groceries",
         "Gårdby byalag",
+        on=date(2023, 4, 3),
     )
     w.assign(gårdby, 1)
     w.note(
@@ -583,10 +679,11 @@ def mörbylånga(w: DemoWriter) -> None:
         "Pilot Gårdby",
         "Ta fram en plan för ny service i Gårdby.",
         ("Sofia Demo", "Mörbylånga kommun", 1),
-        days=100,
+        days=400,
+        on=date(2023, 6, 5),
     )
     w.member(force, "Olof Demo", "Gårdby byalag", "ordförande")
-    w.run(c_progress(force, "Utkast till serviceplan för Gårdby klart."), by=1)
+    w.run(c_progress(force, "Utkast till serviceplan för Gårdby klart."), 1, date(2023, 11, 8))
     decided = w.decide(
         gårdby,
         "Service i översiktsplanen",
@@ -597,7 +694,11 @@ def mörbylånga(w: DemoWriter) -> None:
         task_force=force,
         by=2,
     )
-    w.run(c_complete(force, "Planen för Gårdby överlämnad till kommunstyrelsen."), by=1)
+    w.run(
+        c_complete(force, "Planen för Gårdby överlämnad till kommunstyrelsen."),
+        1,
+        date(2024, 6, 24),
+    )
     w.outcome(
         gårdby,
         [decided],
@@ -606,6 +707,15 @@ def mörbylånga(w: DemoWriter) -> None:
         date(2024, 7, 1),
     )
     w.plan_dialogue("Gårdby", 3, "Gårdby byalag", date(2024, 8, 1))
+    # The recent weeks: a site visit keeps Gårdby's plan on time.
+    w.note(
+        gårdby,
+        w.days_ago(18),
+        "Byavandring: var ska laddplatsen stå?",
+        kind="site_visit",
+        public=True,
+        by=1,
+    )
 
 
 def ronneby(w: DemoWriter) -> None:
@@ -616,15 +726,10 @@ def ronneby(w: DemoWriter) -> None:
         "other",
         "Bräkne-Lids byaråd",
         kind="resident_group",
+        on=date(2022, 11, 14),
     )
     w.assign(issue, 1)
     w.note(issue, date(2022, 12, 6), "Första samverkansforumet hölls i skolan.", public=True)
-    w.note(
-        issue,
-        date(2023, 10, 10),
-        "Byarådet har skrivit utkast till utvecklingsplan.",
-        kind="meeting",
-    )
     decided = w.decide(
         issue,
         "Samverkansforum för landsbygden",
@@ -633,6 +738,13 @@ def ronneby(w: DemoWriter) -> None:
         date(2022, 12, 14),
         "KS 2022/301",
         by=2,
+        weeks_before=1,
+    )
+    w.note(
+        issue,
+        date(2023, 10, 10),
+        "Byarådet har skrivit utkast till utvecklingsplan.",
+        kind="meeting",
     )
     w.outcome(
         issue,
@@ -641,7 +753,11 @@ def ronneby(w: DemoWriter) -> None:
         [("byar med utvecklingsplan", "3", "st", "0", "3")],
         date(2024, 10, 1),
     )
-    w.run(c_resolve(issue, "Forum och planer är på plats; arbetet går in i linjen."), by=2)
+    w.run(
+        c_resolve(issue, "Forum och planer är på plats; arbetet går in i linjen."),
+        2,
+        date(2024, 10, 22),
+    )
 
 
 # Small command builders, so the programme above reads as a story.
@@ -659,9 +775,8 @@ def c_complete(task_force: object, summary: str) -> c.CompleteTaskForce:
     return c.CompleteTaskForce(task_force_id=task_force, summary=summary)  # type: ignore[arg-type]
 
 
-def c_extend(task_force: object, today: date, days: int, reason: str) -> c.ExtendMandate:
-    due = today + timedelta(days=days)
-    return c.ExtendMandate(task_force_id=task_force, due_on=due, reason=reason)  # type: ignore[arg-type]
+def c_extend(task_force: object, due_on: date, reason: str) -> c.ExtendMandate:
+    return c.ExtendMandate(task_force_id=task_force, due_on=due_on, reason=reason)  # type: ignore[arg-type]
 
 
 def c_resolve(issue: object, summary: str) -> c.ResolveIssue:

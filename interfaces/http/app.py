@@ -16,6 +16,7 @@ from infrastructure.queries import RecordQueries
 from infrastructure.registrations import register_unnumbered_issues
 from infrastructure.relay import RelayThread, relay_for
 from infrastructure.settings import Settings
+from infrastructure.staff_register import DepartedUsers
 from infrastructure.tokens import TokenVerifier
 from interfaces.http.docs import install_offline_docs
 from interfaces.http.middleware import RequestMiddleware
@@ -27,6 +28,7 @@ from interfaces.http.routers import (
     decisions,
     exports,
     feeds,
+    follow_ups,
     insights,
     issues,
     operations,
@@ -53,6 +55,7 @@ ROUTERS = [
     operations.router,
     privacy.router,
     retention.router,
+    follow_ups.router,
 ]
 
 
@@ -85,6 +88,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     app.state.verifier = TokenVerifier(settings)
     app.state.feeds = Feeds(samverkan.events, settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.departed_users = DepartedUsers(samverkan.events)
     for router in ROUTERS:
         app.include_router(router)
     install_offline_docs(app)

@@ -28,12 +28,23 @@ class DependencyFlags(Schema):
     orphaned: bool = Field(
         description="Raised when responsibility sits with a user marked as departed by a staff "
         "handover (`POST /api/v1/staff/{user_id}/handover`): the responsible user of an open "
-        "issue, or the lead of an active task force. A new handover of that user clears it."
+        "issue, or the lead of an active task force. A new handover of that user clears it, "
+        "and so does their return (`POST /api/v1/staff/{user_id}/return`)."
     )
     lead_without_backup: bool = Field(
         description="Raised when an active task force's lead has never handed over (no "
         "handover note recorded) and no other member comes from another organisation. Those "
         "task forces are listed in `fragile_task_forces`."
+    )
+    on_leave: bool = Field(
+        description="Raised when responsibility sits with a user recorded as on leave "
+        "(`POST /api/v1/staff/{user_id}/leave`), not yet back: the responsible user of an open "
+        "issue, or the lead of an active task force. Unlike `orphaned`, the person will return."
+    )
+    overdue_follow_up: bool = Field(
+        description="Raised when an open issue's follow-up (bevakning, `PUT "
+        "/api/v1/issues/{id}/follow-up`) fell due before today (UTC) and was neither cleared "
+        "nor moved: a reminder nobody acted on (for a locality: on any of its open issues)."
     )
 
 

@@ -19,6 +19,7 @@ from application import errors as app
 from domain.errors import BlankTextError, DomainRuleError
 from infrastructure.disk_full import disk_of, is_disk_full
 from infrastructure.queries import InvalidCursorError
+from infrastructure.staff_register import DepartedUserError
 from infrastructure.tokens import IdentityProviderUnavailableError, InvalidTokenError
 
 PROBLEM = "application/problem+json"
@@ -84,6 +85,8 @@ def _mapped(request: Request, error: Exception) -> JSONResponse:
             if status == 503:
                 headers = {"Retry-After": "2"}
             detail = "The bearer token is missing or not valid." if status == 401 else str(error)
+            if isinstance(error, DepartedUserError):  # a valid token: say why it is refused
+                detail = str(error)
             return problem(status, title, detail, headers=headers)
     raise error
 

@@ -112,8 +112,20 @@ class IssueSummary(Record):
     )
 
 
+class FollowUpOnIssue(Schema):
+    """The issue's follow-up (bevakning), as set by `PUT /api/v1/issues/{id}/follow-up`."""
+
+    due_on: date
+    note: str | None = Field(description="Null for evaluators: the note is internal.")
+    set_by: str | None = Field(description="A pseudonym for evaluators.")
+    set_at: datetime
+
+
 class IssueView(IssueSummary):
     notes: list[Note] = Field(description="The dialogue log, oldest first.")
+    follow_up: FollowUpOnIssue | None = Field(
+        None, description="The follow-up (bevakning), if one is set; as of the version shown."
+    )
 
 
 class Member(Schema):

@@ -95,6 +95,7 @@ def feed_actor(
         )
     except FeedRefusedError as error:
         raise InvalidTokenError(str(error)) from error
+    request.app.state.departed_users.require_present(actor)  # a departed owner's feeds too
     request.app.state.rate_limiter.take(actor.user_id)
     request.state.actor = actor
     return actor
@@ -103,6 +104,7 @@ def feed_actor(
 def _verified(request: Request, token: str) -> Actor:
     verifier: TokenVerifier = request.app.state.verifier
     actor = verifier.verify(token)
+    request.app.state.departed_users.require_present(actor)  # an in-memory set lookup
     request.app.state.rate_limiter.take(actor.user_id)
     request.state.actor = actor
     return actor

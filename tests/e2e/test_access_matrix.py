@@ -264,6 +264,30 @@ def dialogue_plan(s: Seeder) -> Call:
     return Call({"locality": f"Byn {next(s.counter)}"}, body)
 
 
+def staff_leave(s: Seeder) -> Call:
+    body = {"starts_on": TODAY.isoformat(), "note": "Föräldraledig; Karin svarar för byarna."}
+    return Call({"user_id": f"lisa.berg.{next(s.counter)}"}, body)
+
+
+def staff_return(s: Seeder) -> Call:
+    """A user on leave in 0561: a foreign writer, acting at home, finds nobody to return."""
+    user = f"lisa.berg.{next(s.counter)}"
+    s.post(f"/api/v1/staff/{user}/leave", staff_leave(s).body or {}, expect=200)
+    return Call({"user_id": user}, {"note": "Tillbaka från ledigheten."})
+
+
+FOLLOW_UP = {"due_on": TODAY.isoformat(), "note": "Ring byalaget om lokalen."}
+
+
+def follow_up_to_clear(s: Seeder) -> Call:
+    issue_id = s.issue()
+    response = s.client.put(
+        f"/api/v1/issues/{issue_id}/follow-up", json=FOLLOW_UP, headers=s.headers
+    )
+    assert response.status_code == 200, response.text
+    return Call({"issue_id": issue_id})
+
+
 REASON = {"reason": "Byalaget drog tillbaka frågan."}
 # Well formed, but signed by nobody: any reader who may ask gets 200 and "not consistent".
 FORGED = {
@@ -416,6 +440,15 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/localities/{locality}/dialogue-plan"): Rule(
         read_record, query={"municipality": ÅTVIDABERG}
     ),
+    # leave and return act on the caller's own municipality, like handovers; returning a user
+    # who is on leave only in 0561 finds nobody on leave at home (409)
+    ("POST", "/api/v1/staff/{user_id}/leave"): Rule(command(200, foreign=200), staff_leave),
+    ("POST", "/api/v1/staff/{user_id}/return"): Rule(command(200, foreign=409), staff_return),
+    ("GET", "/api/v1/staff"): Rule(read_list),
+    # follow-ups (bevakning)
+    ("PUT", f"{ISS}/{{issue_id}}/follow-up"): Rule(OK, on_issue(FOLLOW_UP)),
+    ("DELETE", f"{ISS}/{{issue_id}}/follow-up"): Rule(OK, follow_up_to_clear),
+    ("GET", "/api/v1/follow-ups"): Rule(read_list),
 }
 
 

@@ -10,12 +10,12 @@ schema cannot express the state they depend on:
 - 412 on commands: `If-Match` names a version the record is not at (any string is a valid
   header; only the store knows the current version);
 - 422 on lists and histories: `cursor` is opaque and only a value the service handed out is
-  accepted; and on two rules across fields that JSON Schema cannot state: a staff handover to
-  the user who leaves, a timeline whose `to` lies before its `from`, indicator names that
-  must be unique within one outcome, a feed's parameters, which depend on its kind, and a
-  gallring that names no subject and no record; and on business dates that must not lie after
-  today (`decided_on`, `observed_on`, a note's `occurred_on`) and corrections that must name
-  something to correct besides their reason.
+  accepted; and on rules across fields that JSON Schema cannot state: a staff handover to
+  the user who leaves, a leave that ends before it starts, a timeline whose `to` lies before
+  its `from`, indicator names that must be unique within one outcome, a feed's parameters,
+  which depend on its kind, and a gallring that names no subject and no record; and on
+  business dates that must not lie after today (`decided_on`, `observed_on`, a note's
+  `occurred_on`) and corrections that must name something to correct besides their reason.
 And one hook: each generated `Idempotency-Key` gets a unique suffix, because the contract
 answers a key reused with a different body with 422, and schemathesis reuses short keys such
 as "0" across unrelated cases. Idempotency itself is tested in test_commands.py.
@@ -47,9 +47,9 @@ from tests.e2e.conftest import SÖDERHAMN, ÅTVIDABERG
 EXAMPLES_PER_OPERATION = 30
 SEED = 561_2182
 VALID_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
-PAGED = r"^/api/v1/(issues|task-forces|decisions|outcomes|audit/events|subjects)$|/history$"
+PAGED = r"^/api/v1/(issues|task-forces|decisions|outcomes|audit/events|subjects|staff)$|/history$"
 CROSS_FIELD = (
-    r"^/api/v1/(staff/\{user_id\}/handover|exports/timeline"
+    r"^/api/v1/(staff/\{user_id\}/(handover|leave)|exports/timeline"
     r"|outcomes|outcomes/\{outcome_id\}/correct|feeds|gallring)$"
 )
 # Business dates that must not lie after today (a bound that moves every day), and corrections

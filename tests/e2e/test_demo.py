@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from domain.municipalities import PROGRAMME
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.follow_ups import FollowUps
 from infrastructure.insights import Insights
 from infrastructure.read_models import VIEWS
 from infrastructure.settings import get_settings
@@ -64,11 +65,17 @@ def test_decisions_and_outcomes_are_spread_over_2022_to_2024(demo: Samverkan) ->
     assert any(n["public"] for n in rows(demo, "note"))
 
 
-def test_task_forces_were_handed_over_and_one_person_left(demo: Samverkan) -> None:
+def test_task_forces_were_handed_over_one_person_left_and_one_is_on_leave(
+    demo: Samverkan,
+) -> None:
     log = rows(demo, "log")
     assert any(e["type"] == "TaskForce.LeadHandedOver" for e in log)
-    assert [s["user_id"] for s in rows(demo, "staff_member")] == ["demo.vetlanda.2"]
-    assert all(t["due_on"] > datetime.now(UTC).date() for t in rows(demo, "task_force"))
+    staff = {s["user_id"]: s["status"] for s in rows(demo, "staff_member")}
+    assert staff == {"demo.vetlanda.2": "departed", "demo.falun.1": "on_leave"}
+    task_forces = rows(demo, "task_force")
+    active = [t for t in task_forces if t["status"] == "active"]
+    assert active and all(t["due_on"] > datetime.now(UTC).date() for t in active)
+    assert all(t["due_on"].year <= 2024 for t in task_forces if t["status"] == "completed")
 
 
 def test_the_insights_show_single_person_in_mora_and_orphaned_in_vetlanda(
@@ -82,10 +89,55 @@ def test_the_insights_show_single_person_in_mora_and_orphaned_in_vetlanda(
     assert not any(f["orphaned"] for (m, _), f in flags.items() if m != "0685")
 
 
-def test_the_dialogue_cycle_has_plans_some_of_them_overdue(demo: Samverkan) -> None:
+def test_the_dialogue_cycle_has_plans_some_on_time_and_some_overdue(demo: Samverkan) -> None:
     cycle = Insights(demo.events).dialogue_cycle(NATIONAL, None, datetime.now(UTC).date())
-    assert {"Trönö", "Falerum", "Gårdby"} <= {c["locality"] for c in cycle}
-    assert any(c["overdue"] for c in cycle)
+    overdue = {c["locality"]: c["overdue"] for c in cycle}
+    assert {"Trönö", "Falerum", "Gårdby"} <= set(overdue)
+    assert (overdue["Trönö"], overdue["Gårdby"], overdue["Vindelnäs"]) == (False, False, False)
+    assert (overdue["Falerum"], overdue["Storbäcken"]) == (True, True)
+
+
+def test_some_localities_are_stale_and_falun_is_on_leave(demo: Samverkan) -> None:
+    report = Insights(demo.events).person_dependency(NATIONAL, None, datetime.now(UTC))
+    stale = {(p["municipality"], p["locality"]): p["flags"]["stale"] for p in report["localities"]}
+    assert stale[("2417", "Granliden")] and stale[("1983", "Ekhammar")]
+    assert not stale[("2062", "Nybodarna")] and not stale[("0840", "Gårdby")]
+    on_leave = {i["municipality"] for i in report["issues"] if i["flags"]["on_leave"]}
+    assert on_leave == {"2080"}
+    overdue = {i["municipality"] for i in report["issues"] if i["flags"]["overdue_follow_up"]}
+    assert overdue == {"2062", "2161"}
+
+
+def test_follow_ups_fall_due_some_overdue_some_in_the_coming_days(demo: Samverkan) -> None:
+    today = datetime.now(UTC).date()
+    items = FollowUps(demo.events).due(NATIONAL, None, None, today)
+    assert [i["overdue"] for i in items] == sorted((i["overdue"] for i in items), reverse=True)
+    assert sum(i["overdue"] for i in items) == 2
+    assert any(0 <= (i["due_on"] - today).days <= 7 for i in items)
+
+
+def test_each_event_is_recorded_at_a_time_consistent_with_its_story(demo: Samverkan) -> None:
+    now = datetime.now(UTC)
+    log = sorted(rows(demo, "log"), key=lambda e: e["position"])
+    recorded = [e["occurred_at"] for e in log]
+    assert recorded == sorted(recorded), "the global log runs in story order"
+    assert recorded[0] >= datetime(2022, 8, 1, tzinfo=UTC) and recorded[-1] < now
+    assert sum(t.year == 2022 for t in recorded) > 20
+    assert any(t > now - timedelta(days=60) for t in recorded), "and reaches the present"
+    at = {(e["record_id"], e["version"]): e["occurred_at"].date() for e in log}
+    for note in rows(demo, "note"):
+        assert at[(note["issue_id"], note["version"])] >= note["occurred_on"]
+    for decision in rows(demo, "decision"):
+        adopted = [e for e in log if e["record_id"] == decision["id"]]
+        assert [e["type"] for e in adopted][:2] == ["Decision.Proposed", "Decision.Adopted"]
+        assert adopted[0]["occurred_at"] < adopted[1]["occurred_at"]
+        assert adopted[1]["occurred_at"].date() >= decision["decided_on"]
+    for outcome in rows(demo, "outcome"):
+        assert outcome["created_at"].date() > outcome["observed_on"]
+    opened = {i["id"]: i["created_at"] for i in rows(demo, "issue")}
+    for kind in ("task_force", "decision", "outcome"):
+        for record in rows(demo, kind):
+            assert record["created_at"] > opened[record["issue_id"]], (kind, record["id"])
 
 
 def test_serve_demo_loads_nothing_into_a_store_that_has_events(demo: Samverkan) -> None:

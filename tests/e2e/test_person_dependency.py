@@ -244,6 +244,8 @@ def test_the_openapi_schema_documents_each_flags_rule(client: TestClient) -> Non
     assert "60 days" in flags["stale"]["description"]
     assert "departed" in flags["orphaned"]["description"]
     assert "handover" in flags["lead_without_backup"]["description"]
+    assert "leave" in flags["on_leave"]["description"]
+    assert "before today" in flags["overdue_follow_up"]["description"]
 
 
 def test_the_insight_reads_the_same_on_every_backend(samverkan: Samverkan) -> None:
@@ -263,6 +265,8 @@ def test_the_insight_reads_the_same_on_every_backend(samverkan: Samverkan) -> No
         "stale": False,
         "orphaned": False,
         "lead_without_backup": False,
+        "on_leave": False,
+        "overdue_follow_up": False,
     }
     later = datetime.now(UTC) + timedelta(days=100)
     [stale] = Insights(samverkan.events).person_dependency(national, None, later)["issues"]

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import BlankTextError
+from domain.errors import BlankTextError, DeadlineError, RecordNotOpenError
 from domain.issue import Issue
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
@@ -125,3 +125,107 @@ def test_members_without_a_user_id_stay_as_before() -> None:
     member = task_force.add_member("Per Ås", "Falerums byalag", "ordförande", BY)
     assert "user_id" not in task_force.members[member]
     assert task_force.lead_user is None
+
+
+# Leave and return
+
+
+def karin_on_leave() -> StaffMember:
+    return StaffMember.go_on_leave(
+        municipality="0561",
+        user_id="karin.berg",
+        starts_on=TODAY,
+        ends_on=TODAY + timedelta(days=180),
+        note="Föräldraledig; Olle svarar för Falerum.",
+        by=BY,
+    )
+
+
+def karin_departed() -> StaffMember:
+    return StaffMember.depart(
+        municipality="0561",
+        user_id="karin.berg",
+        to_user="olle.ek",
+        note="Kontakterna finns i diariet.",
+        issue_ids=[],
+        task_force_ids=[],
+        by=BY,
+    )
+
+
+def test_a_leave_can_open_the_staff_record() -> None:
+    staff = karin_on_leave()
+    assert (staff.id, staff.status, staff.handed_over_to) == (
+        staff_member_id("0561", "karin.berg"),
+        "on_leave",
+        None,
+    )
+    assert staff.leave == (TODAY, TODAY + timedelta(days=180))
+    assert type(staff.collect_events()[0]).__name__ == "FirstLeaveStarted"
+
+
+def test_a_return_from_leave_makes_the_user_active_again() -> None:
+    staff = karin_on_leave()
+    staff.end_leave("Tillbaka på halvtid.", BY)
+    event = staff.collect_events()[-1]
+    assert (staff.status, staff.leave, staff.version) == ("active", None, 2)
+    assert isinstance(event, StaffMember.Returned) and event.from_status == "on_leave"
+
+
+def test_a_return_after_a_departure_is_a_rehire() -> None:
+    staff = karin_departed()
+    staff.end_leave("Återanställd som landsbygdsutvecklare.", BY)
+    event = staff.collect_events()[-1]
+    assert (staff.status, staff.has_left) == ("active", False)
+    assert isinstance(event, StaffMember.Returned) and event.from_status == "departed"
+
+
+def test_a_departed_user_returns_before_a_leave_and_nobody_goes_on_leave_twice() -> None:
+    with pytest.raises(RecordNotOpenError, match="has left"):
+        karin_departed().start_leave(TODAY, None, "Semester.", BY)
+    with pytest.raises(RecordNotOpenError, match="already on leave"):
+        karin_on_leave().start_leave(TODAY, None, "Semester.", BY)
+
+
+def test_only_someone_on_leave_or_departed_can_return() -> None:
+    staff = karin_on_leave()
+    staff.end_leave("Tillbaka.", BY)
+    with pytest.raises(RecordNotOpenError, match="neither on leave nor departed"):
+        staff.end_leave("Tillbaka igen.", BY)
+
+
+def test_a_leave_ends_on_or_after_its_start_and_carries_a_note() -> None:
+    with pytest.raises(DeadlineError):
+        StaffMember.go_on_leave(
+            municipality="0561",
+            user_id="karin.berg",
+            starts_on=TODAY,
+            ends_on=TODAY - timedelta(days=1),
+            note="Fel datum.",
+            by=BY,
+        )
+    staff = karin_on_leave()
+    staff.end_leave("Tillbaka.", BY)
+    with pytest.raises(BlankTextError):
+        staff.start_leave(TODAY, None, " ", BY)
+
+
+def test_someone_back_from_leave_who_then_leaves_is_departed() -> None:
+    staff = karin_on_leave()
+    staff.end_leave("Tillbaka.", BY)
+    staff.hand_over_again("olle.ek", "Slutar; allt i diariet.", [uuid4()], [], BY)
+    assert (staff.status, staff.handed_over_to, staff.moved) == ("departed", "olle.ek", (1, 0))
+
+
+def test_a_departure_recorded_before_leave_existed_still_loads() -> None:
+    staff = karin_departed()
+    events = staff.collect_events()
+    replayed = None
+    for event in events:
+        replayed = event.mutate(replayed)
+    assert replayed is not None
+    assert (replayed.status, replayed.handed_over_to, replayed.leave) == (
+        "departed",
+        "olle.ek",
+        None,
+    )
