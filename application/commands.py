@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from domain.dialogue_plan import dialogue_plan_id
+from domain.locality import locality_id
 from domain.staff import staff_member_id
 from domain.values import Category, NoteKind, RaisedByKind
 
@@ -378,3 +379,48 @@ class PlanDialogue(Command):
     @property
     def target(self) -> UUID | None:
         return dialogue_plan_id(self.municipality, self.locality)
+
+
+# Localities and their services (ort)
+
+LocalityKind = Literal["tatort", "smaort", "by"]
+
+
+class LocalityCommand(Command):
+    locality_id: UUID
+
+    @property
+    def target(self) -> UUID | None:
+        return self.locality_id
+
+
+class RegisterLocality(Command):
+    """Register a locality with its coordinates; one per name in a municipality."""
+
+    municipality: MunicipalityCode
+    name: ShortText
+    kind: LocalityKind | None = Field(None, description="tatort, smaort or by (village).")
+    population: int | None = Field(None, ge=0, le=10_000_000)
+    latitude: float = Field(ge=-90, le=90, description="WGS 84 degrees north.")
+    longitude: float = Field(ge=-180, le=180, description="WGS 84 degrees east.")
+
+    @property
+    def target(self) -> UUID | None:
+        return locality_id(self.municipality, self.name)
+
+
+class RecordService(LocalityCommand):
+    """Record a service in a locality (a grocery, fuel, a parcel point...); answers `service_id`."""
+
+    kind: Category
+    name: ShortText
+    operator: ShortText | None = None
+    opened_on: Day | None = None
+
+
+class CloseService(LocalityCommand):
+    """Close a locality's open service: when and why. A closing is history, never a deletion."""
+
+    service_id: UUID
+    closed_on: Day
+    reason: LongText

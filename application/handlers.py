@@ -13,6 +13,7 @@ from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue
+from domain.locality import Locality, locality_id
 from domain.outcome import Outcome
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
@@ -308,3 +309,39 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.HandOverResponsibilities: hand_over_responsibilities,
     c.PlanDialogue: plan_dialogue,
 }
+
+
+# Localities and their services
+
+
+def register_locality(cmd: c.RegisterLocality, uow: UnitOfWork) -> CommandResult:
+    try:
+        uow.get(locality_id(cmd.municipality, cmd.name), Locality)
+    except NotFoundError:
+        pass
+    else:
+        raise DomainRuleError(f"{cmd.name} is registered already in {cmd.municipality}.")
+    return uow.save(Locality.register(by=uow.by, **cmd.model_dump()))
+
+
+def record_service(cmd: c.RecordService, uow: UnitOfWork) -> CommandResult:
+    locality = uow.get(cmd.locality_id, Locality)
+    service_id = locality.record_service(
+        str(cmd.kind), cmd.name, cmd.operator, cmd.opened_on, uow.by
+    )
+    return replace(uow.save(locality), member_id=service_id)  # the part it made, as AddMember
+
+
+def close_service(cmd: c.CloseService, uow: UnitOfWork) -> CommandResult:
+    locality = uow.get(cmd.locality_id, Locality)
+    locality.close_service(str(cmd.service_id), cmd.closed_on, cmd.reason, uow.by)
+    return uow.save(locality)
+
+
+COMMAND_HANDLERS.update(
+    {
+        c.RegisterLocality: register_locality,
+        c.RecordService: record_service,
+        c.CloseService: close_service,
+    }
+)

@@ -21,6 +21,7 @@ from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
 from domain.issue import Issue
+from domain.locality import Locality
 from domain.outcome import Outcome
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
@@ -34,6 +35,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     Outcome: "outcome",
     StaffMember: "staff_member",
     DialoguePlan: "dialogue_plan",
+    Locality: "locality",
 }
 
 TIMELINE_KINDS = {
@@ -154,7 +156,28 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             partner=aggregate.partner,
             starts_on=aggregate.starts_on,
         )
+    elif isinstance(aggregate, Locality):
+        row.update(locality_columns(aggregate))
     return row
+
+
+def locality_columns(locality: Locality) -> dict[str, Any]:
+    """A locality's view columns: its services in recording order, dates as ISO text (JSON)."""
+    return {
+        "name": locality.name,
+        "kind": locality.kind,
+        "population": locality.population,
+        "latitude": locality.latitude,
+        "longitude": locality.longitude,
+        "services": [
+            {
+                "service_id": service_id,
+                **{k: v.isoformat() if isinstance(v, date) else v for k, v in service.items()},
+            }
+            for service_id, service in locality.services.items()
+        ],
+        "search_text": locality.name.casefold(),
+    }
 
 
 def note_row(event: Issue.NoteAdded, position: int, issue_id: str) -> dict[str, Any]:

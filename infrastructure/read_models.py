@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -224,6 +225,18 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("member_id", String(36)),
         ),
     }
+    views["locality"] = table(
+        "locality_view",
+        *record_columns(),
+        Column("name", String(200), nullable=False),
+        Column("kind", String(10)),
+        Column("population", Integer),
+        Column("latitude", Float, nullable=False),
+        Column("longitude", Float, nullable=False),
+        Column("services", JSON, nullable=False),  # [{service_id, kind, name, ..., status}]
+        Column("search_text", String(200), nullable=False),
+        indexes=(("municipality", "position"), ("municipality", "latitude")),
+    )
     return views
 
 
@@ -240,6 +253,7 @@ REBUILT_FROM_LOG = (
     "timeline",
     "staff_member",
     "dialogue_plan",
+    "locality",
 )
 
 

@@ -21,6 +21,7 @@ from interfaces.http.routers import (
     exports,
     insights,
     issues,
+    localities,
     operations,
     outcomes,
     staff,
@@ -40,6 +41,7 @@ ROUTERS = [
     staff.router,
     operations.router,
 ]
+ROUTERS.append(localities.router)
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:

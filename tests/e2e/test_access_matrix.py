@@ -248,6 +248,35 @@ def dialogue_plan(s: Seeder) -> Call:
     return Call({"locality": f"Byn {next(s.counter)}"}, body)
 
 
+def a_locality(s: Seeder, name: str | None = None) -> str:
+    """A registered locality in the seeder's municipality, with fresh name unless one is given."""
+    body = {
+        "municipality": s.municipality,
+        "name": name or f"Ort {next(s.counter)}",
+        "kind": "by",
+        "population": 120,
+        "latitude": 58.02,
+        "longitude": 16.01,
+    }
+    return str(s.post("/api/v1/localities", body)["id"])
+
+
+def a_service(s: Seeder, locality_id: str) -> str:
+    body = {"kind": "groceries", "name": "Lanthandeln", "opened_on": "2019-05-01"}
+    answer = s.post(f"/api/v1/localities/{locality_id}/services", body, expect=200)
+    return str(answer["service_id"])
+
+
+def on_locality(body: Json) -> Prepare:
+    return lambda s: Call({"locality_id": a_locality(s)}, body)
+
+
+def service_closing(s: Seeder) -> Call:
+    locality_id = a_locality(s)
+    body = {"closed_on": "2024-08-31", "reason": "Handlaren gick i pension."}
+    return Call({"locality_id": locality_id, "service_id": a_service(s, locality_id)}, body)
+
+
 REASON = {"reason": "Byalaget drog tillbaka frågan."}
 LATER = (TODAY + timedelta(days=120)).isoformat()
 
@@ -385,6 +414,30 @@ EXPECTED: dict[tuple[str, str], Rule] = {
         read_record, query={"municipality": ÅTVIDABERG}
     ),
 }
+LOC = "/api/v1/localities"
+EXPECTED.update(
+    {
+        # localities and their services: registered in the caller's municipality, like issues
+        ("POST", LOC): Rule(
+            command(201, foreign=403),
+            lambda s: Call(
+                body={
+                    "municipality": ÅTVIDABERG,
+                    "name": f"Ort {next(s.counter)}",
+                    "latitude": 58.0,
+                    "longitude": 16.0,
+                }
+            ),
+        ),
+        ("GET", LOC): Rule(read_list),
+        ("GET", f"{LOC}/{{locality_id}}"): Rule(read_record),
+        ("GET", f"{LOC}/{{locality_id}}/history"): Rule(history),
+        ("POST", f"{LOC}/{{locality_id}}/services"): Rule(
+            OK, on_locality({"kind": "fuel", "name": "Macken", "operator": "OKQ8"})
+        ),
+        ("POST", f"{LOC}/{{locality_id}}/services/{{service_id}}/close"): Rule(OK, service_closing),
+    }
+)
 
 
 # --- the shared world --------------------------------------------------------------------------
@@ -434,6 +487,7 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
         "outcome_id": outcome_id,
         "user_id": user,
         "locality": locality,
+        "locality_id": a_locality(seeder, f"{locality} by"),
     }
 
 
@@ -532,6 +586,7 @@ TIME_TRAVEL = [
     f"{TFS}/{{task_force_id}}",
     f"{DEC}/{{decision_id}}",
     f"{OUT}/{{outcome_id}}",
+    "/api/v1/localities/{locality_id}",
 ]
 
 
