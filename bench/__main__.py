@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import history, http, lists, replay, store, streaming_export
+from bench import history, http, lists, replay, service_access, store, streaming_export
 from bench.common import POSTGRES_URL, ROUNDS, Figure, say
 from bench.machine import describe
 
@@ -22,6 +22,7 @@ FIGURES: dict[str, Callable[[], list[Figure]]] = {
     "lists": lambda: [lists.measure("sqlite")],
     "export": lambda: [_streaming_export()],
     "scale": lambda: [http.measure_scale_out()],
+    "service-access": lambda: [service_access.measure("sqlite")],
 }
 
 

@@ -24,6 +24,7 @@ from interfaces.http.routers import (
     localities,
     operations,
     outcomes,
+    services,
     staff,
     task_forces,
 )
@@ -42,6 +43,7 @@ ROUTERS = [
     operations.router,
 ]
 ROUTERS.append(localities.router)
+ROUTERS.append(services.router)
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:

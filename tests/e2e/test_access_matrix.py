@@ -436,6 +436,7 @@ EXPECTED.update(
             OK, on_locality({"kind": "fuel", "name": "Macken", "operator": "OKQ8"})
         ),
         ("POST", f"{LOC}/{{locality_id}}/services/{{service_id}}/close"): Rule(OK, service_closing),
+        ("GET", "/api/v1/insights/service-access"): Rule(read_list),
     }
 )
 

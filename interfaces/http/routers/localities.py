@@ -17,7 +17,6 @@ from application.policy import Query as Read
 from infrastructure.localities import LocalityRegister
 from interfaces.http.commanding import (
     COMMAND_ERRORS,
-    CREATE_ERRORS,
     BusDep,
     ContextDep,
     answer,
@@ -52,14 +51,14 @@ def get_register(request: Request) -> LocalityRegister:
 RegisterDep = Annotated[LocalityRegister, Depends(get_register)]
 
 
-@router.post("", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
+@router.post("", status_code=201, response_model=Accepted, responses=COMMAND_ERRORS)
 def register_locality(
     body: c.RegisterLocality, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
     """RegisterLocality: one locality per name (case aside) in a municipality; 409 for a second.
 
     Its id is derived from the municipality and the name, so a locality already named on an
-    issue keeps the id the register showed for it.
+    issue keeps the id the register showed for it; `If-Match` therefore applies (412).
     """
     return dispatch(bus, body, ctx, response, location=PATH)
 
