@@ -35,6 +35,12 @@ class DependencyFlags(Schema):
         "handover note recorded) and no other member comes from another organisation. Those "
         "task forces are listed in `fragile_task_forces`."
     )
+    service_closed_without_dialogue: bool = Field(
+        False,
+        description="Raised when a service of the locality (in the register) closed and no "
+        "dialogue, meeting or site visit has been noted on the locality's issues since its "
+        "closing date. A registered locality with such a closing and no issues is listed too.",
+    )
 
 
 class FragileTaskForce(Schema):

@@ -153,3 +153,35 @@ def test_replay_rebuilds_the_register(client: TestClient, caseworker: Headers) -
     count, differences = check_views(events)
     assert count == 2
     assert differences == []
+
+
+def test_a_closing_without_a_dialogue_since_is_flagged_in_person_dependency(
+    client: TestClient, caseworker: Headers
+) -> None:
+    grebo = register(client, caseworker)
+    ulrika = register(client, caseworker, name="Ulrika", latitude=58.1, longitude=15.4)
+    for locality in (grebo, ulrika):
+        shop = client.post(
+            f"{LOC}/{locality}/services",
+            json={"kind": "groceries", "name": "Lanthandeln"},
+            headers=caseworker,
+        ).json()["service_id"]
+        closing = {"closed_on": "2024-08-31", "reason": "Butiken lades ned."}
+        client.post(f"{LOC}/{locality}/services/{shop}/close", json=closing, headers=caseworker)
+    issue_id = client.post(
+        "/api/v1/issues", json=issue_body(locality="Grebo"), headers=caseworker
+    ).json()["id"]
+    report = client.get("/api/v1/insights/person-dependency", headers=caseworker).json()
+    flags = {
+        r["locality"]: r["flags"]["service_closed_without_dialogue"] for r in report["localities"]
+    }
+    assert flags == {"Grebo": True, "Ulrika": True}  # Ulrika has no issue, and is listed anyway
+    assert report["issues"][0]["flags"]["service_closed_without_dialogue"] is True
+
+    note = {"kind": "meeting", "text": "Möte om ny butik i Grebo.", "occurred_on": "2024-09-10"}
+    client.post(f"/api/v1/issues/{issue_id}/notes", json=note, headers=caseworker)
+    report = client.get("/api/v1/insights/person-dependency", headers=caseworker).json()
+    flags = {
+        r["locality"]: r["flags"]["service_closed_without_dialogue"] for r in report["localities"]
+    }
+    assert flags == {"Grebo": False, "Ulrika": True}

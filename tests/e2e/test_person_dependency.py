@@ -263,6 +263,7 @@ def test_the_insight_reads_the_same_on_every_backend(samverkan: Samverkan) -> No
         "stale": False,
         "orphaned": False,
         "lead_without_backup": False,
+        "service_closed_without_dialogue": False,
     }
     later = datetime.now(UTC) + timedelta(days=100)
     [stale] = Insights(samverkan.events).person_dependency(national, None, later)["issues"]
