@@ -261,6 +261,27 @@ class DisbandTaskForce(TaskForceCommand):
 # Decisions
 
 
+class ServiceEffect(BaseModel):
+    """One effect of a decision on a kind of service in a locality."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    locality: ShortText
+    service_kind: Category
+    effect: Literal["positive", "negative", "neutral"]
+    note: LongText | None = None
+
+
+class ServiceImpact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    effects: list[ServiceEffect] = Field(min_length=1, max_length=100)
+
+
+class NoServiceImpact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    none_expected: Literal[True]
+    note: LongText
+
+
 class ProposeDecision(Command):
     """Propose a decision on an issue, optionally prepared by one of its task forces."""
 
@@ -269,6 +290,12 @@ class ProposeDecision(Command):
     rationale: LongText
     decision_body: ShortText
     task_force_id: UUID | None = None
+    service_impact: ServiceImpact | NoServiceImpact | None = Field(
+        None,
+        description="Vetlanda's rule: the decision's effects on local services, or "
+        '`{"none_expected": true, "note"}`. Adopted decisions without one are listed by '
+        "`GET /api/v1/insights/service-impact`.",
+    )
 
 
 class AdoptDecision(DecisionCommand):

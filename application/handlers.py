@@ -152,8 +152,13 @@ def propose_decision(cmd: c.ProposeDecision, uow: UnitOfWork) -> CommandResult:
         rationale=cmd.rationale,
         decision_body=cmd.decision_body,
         by=uow.by,
+        service_impact=_plain_impact(cmd.service_impact),
     )
     return uow.save(decision)
+
+
+def _plain_impact(impact: c.ServiceImpact | c.NoServiceImpact | None) -> dict[str, Any] | None:
+    return None if impact is None else impact.model_dump(mode="json", exclude_none=True)
 
 
 def adopt_decision(cmd: c.AdoptDecision, uow: UnitOfWork) -> CommandResult:

@@ -136,6 +136,7 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             reference=aggregate.reference,
             decided_on=aggregate.decided_on,
             superseded_by=_str(aggregate.superseded_by),
+            service_impact=aggregate.service_impact,
         )
     elif isinstance(aggregate, Outcome):
         row.update(

@@ -138,6 +138,9 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("reference", String(200)),
             Column("decided_on", Date),
             Column("superseded_by", String(36)),
+            Column(
+                "service_impact", JSON(none_as_null=True)
+            ),  # null: not assessed (Vetlanda's rule)
             indexes=(("municipality", "position"), ("issue_id", "position")),
         ),
         "outcome": table(

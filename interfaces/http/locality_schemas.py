@@ -64,3 +64,18 @@ class ServiceAccessReport(Schema):
     kind: Category
     beyond_km: float
     items: list[ServiceAccess]
+
+
+class UnassessedDecision(Schema):
+    decision_id: UUID
+    issue_id: UUID
+    municipality: str
+    locality: str
+    title: str
+    decision_body: str
+    reference: str | None
+    decided_on: date | None
+
+
+class ServiceImpactReport(Schema):
+    items: list[UnassessedDecision] = Field(description="Oldest decided first.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -138,6 +138,9 @@ class DecisionView(Record):
     decided_on: date | None
     status: DecisionStatus
     superseded_by: UUID | None
+    service_impact: dict[str, Any] | None = Field(
+        None, description="Effects on local services, or none expected; null: not assessed."
+    )
 
 
 class Indicator(Schema):

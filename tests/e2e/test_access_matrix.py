@@ -437,6 +437,7 @@ EXPECTED.update(
         ),
         ("POST", f"{LOC}/{{locality_id}}/services/{{service_id}}/close"): Rule(OK, service_closing),
         ("GET", "/api/v1/insights/service-access"): Rule(read_list),
+        ("GET", "/api/v1/insights/service-impact"): Rule(read_list),
     }
 )
 

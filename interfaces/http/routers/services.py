@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse
 from application.policy import Query as Read
 from domain.values import Category
 from infrastructure.service_access import ServiceAccess
+from infrastructure.service_impact import unassessed_decisions
 from interfaces.exports import Language
 from interfaces.exports.service_map import render
-from interfaces.http.locality_schemas import ServiceAccessReport
+from interfaces.http.locality_schemas import ServiceAccessReport, ServiceImpactReport
 from interfaces.http.reading import LIST_ERRORS, PolicyDep
 from interfaces.http.security import CallerDep
 
@@ -62,3 +63,17 @@ def service_access(
         page = render(items, scope, str(kind), beyond_km, str(lang))
         return HTMLResponse(page, headers={"Cache-Control": "private, no-store"})
     return {"kind": kind, "beyond_km": beyond_km, "items": items}
+
+
+@router.get(
+    "/api/v1/insights/service-impact",
+    response_model=ServiceImpactReport,
+    responses=LIST_ERRORS,
+)
+def service_impact(
+    request: Request, caller: CallerDep, policy: PolicyDep, municipality: Code = None
+) -> Any:
+    """Vetlanda's rule: adopted decisions proposed without a `service_impact`."""
+    policy.authorise_query(caller, Read.INSIGHT)
+    events = request.app.state.samverkan.events
+    return {"items": unassessed_decisions(events, caller, municipality)}
