@@ -451,3 +451,17 @@ class CloseService(LocalityCommand):
     service_id: UUID
     closed_on: Day
     reason: LongText
+
+
+# Replicating a model (Söderhamn's Trönö)
+
+
+class ReplicateIssue(IssueCommand):
+    """Open an issue in another locality, modelled on this one (description, category, and
+    each task force's name, mandate and member roles; no people). Provenance on both sides."""
+
+    locality: ShortText
+    title: ShortText | None = None
+    task_force_ids: list[UUID] = Field(
+        default_factory=list, max_length=1000, description="The model's task forces (internal)."
+    )

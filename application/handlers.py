@@ -14,6 +14,7 @@ from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue
 from domain.locality import Locality, locality_id
+from domain.municipalities import municipality_name
 from domain.outcome import Outcome
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
@@ -350,3 +351,28 @@ COMMAND_HANDLERS.update(
         c.CloseService: close_service,
     }
 )
+
+
+# Replicating a model
+
+
+def replicate_issue(cmd: c.ReplicateIssue, uow: UnitOfWork) -> CommandResult:
+    source = uow.get(cmd.issue_id, Issue)
+    models = []
+    for task_force_id in cmd.task_force_ids:
+        task_force = uow.get(task_force_id, TaskForce)
+        if task_force.issue_id != source.id:
+            raise CrossRecordError("The task force works on another issue.")
+        models.append(
+            {
+                "name": task_force.name,
+                "mandate": task_force.mandate,
+                "member_roles": [m["role"] for m in task_force.members.values()],
+            }
+        )
+    raised_by = {"organisation": municipality_name(source.municipality), "kind": "municipality"}
+    replica = source.replicate(cmd.locality, cmd.title, models, raised_by, uow.by)
+    return uow.save(replica, source)  # one atomic save; the answer describes the replica
+
+
+COMMAND_HANDLERS[c.ReplicateIssue] = replicate_issue

@@ -46,6 +46,7 @@ TIMELINE_KINDS = {
     "Issue.Resolved": "issue_resolved",
     "Issue.Closed": "issue_closed",
     "Issue.Reopened": "issue_reopened",
+    "Issue.Replicated": "issue_replicated",
     "Issue.NoteAdded": "dialogue_noted",
     "TaskForce.Formed": "task_force_formed",
     "TaskForce.MemberAdded": "member_added",
@@ -112,6 +113,8 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             responsible_user=(responsibility or {}).get("user_id"),
             parent_id=_str(aggregate.parent_id),
             child_ids=[str(c) for c in aggregate.child_ids],
+            modelled_on=getattr(aggregate, "modelled_on", None),
+            replicas=getattr(aggregate, "replicas", []),
             search_text=" ".join(
                 (aggregate.title, aggregate.description, aggregate.locality)
             ).lower(),

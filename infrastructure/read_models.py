@@ -77,6 +77,8 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("responsible_user", String(200)),
             Column("parent_id", String(36)),
             Column("child_ids", JSON, nullable=False),
+            Column("modelled_on", JSON(none_as_null=True)),  # a replica's model issue
+            Column("replicas", JSON, nullable=False),  # [{issue_id, locality}]
             Column("search_text", Text, nullable=False),
             indexes=(
                 ("municipality", "position"),

@@ -16,6 +16,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "issue_resolved": ("Ärende löst", "Issue resolved"),
     "issue_closed": ("Ärende avslutat", "Issue closed"),
     "issue_reopened": ("Ärende återöppnat", "Issue reopened"),
+    "issue_replicated": ("Förebild för ärende i annan ort", "Model for an issue elsewhere"),
     "dialogue_noted": ("Dialog antecknad", "Dialogue noted"),
     "task_force_formed": ("Insatsstyrka bildad", "Task force formed"),
     "task_force_due": ("Insatsstyrkans slutdatum", "Task force due"),

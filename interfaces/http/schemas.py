@@ -93,6 +93,14 @@ class IssueSummary(Record):
     responsibility: Responsibility | None
     parent_id: UUID | None
     child_ids: list[UUID]
+    modelled_on: dict[str, Any] | None = Field(
+        None,
+        description="A replica's model: `issue_id, locality, title, task_forces[{name, mandate, "
+        "member_roles}]`.",
+    )
+    replicas: list[dict[str, str]] = Field(
+        default_factory=list, description="Issues modelled on this one: `{issue_id, locality}`."
+    )
 
 
 class IssueView(IssueSummary):

@@ -438,6 +438,7 @@ EXPECTED.update(
         ("POST", f"{LOC}/{{locality_id}}/services/{{service_id}}/close"): Rule(OK, service_closing),
         ("GET", "/api/v1/insights/service-access"): Rule(read_list),
         ("GET", "/api/v1/insights/service-impact"): Rule(read_list),
+        ("POST", f"{ISS}/{{issue_id}}/replicate"): Rule(CREATED, on_issue({"locality": "Grebo"})),
     }
 )
 
