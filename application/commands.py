@@ -465,3 +465,25 @@ class ReplicateIssue(IssueCommand):
     task_force_ids: list[UUID] = Field(
         default_factory=list, max_length=1000, description="The model's task forces (internal)."
     )
+
+
+# Local plans (lokal utvecklingsplan)
+
+
+class PlanGoal(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    text: LongText
+    issue_ids: list[UUID] = Field(
+        max_length=100, description="Issues of the plan's municipality that carry the goal."
+    )
+
+
+class AdoptLocalPlan(Command):
+    """Adopt a local development plan (or annual action plan) for a locality or the whole
+    municipality and a year; each goal links the issues that carry it."""
+
+    municipality: MunicipalityCode
+    locality: ShortText | None = None
+    year: int = Field(ge=1900, le=2100)
+    title: ShortText
+    goals: list[PlanGoal] = Field(min_length=1, max_length=100)

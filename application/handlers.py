@@ -13,6 +13,7 @@ from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue
+from domain.local_plan import LocalPlan
 from domain.locality import Locality, locality_id
 from domain.municipalities import municipality_name
 from domain.outcome import Outcome
@@ -376,3 +377,17 @@ def replicate_issue(cmd: c.ReplicateIssue, uow: UnitOfWork) -> CommandResult:
 
 
 COMMAND_HANDLERS[c.ReplicateIssue] = replicate_issue
+
+
+# Local plans
+
+
+def adopt_local_plan(cmd: c.AdoptLocalPlan, uow: UnitOfWork) -> CommandResult:
+    for goal in cmd.goals:
+        for issue_id in goal.issue_ids:
+            uow.get(issue_id, Issue)  # each linked issue exists in the plan's municipality
+    plan = LocalPlan.adopt(by=uow.by, **cmd.model_dump(mode="json"))
+    return uow.save(plan)
+
+
+COMMAND_HANDLERS[c.AdoptLocalPlan] = adopt_local_plan

@@ -21,6 +21,7 @@ from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
 from domain.issue import Issue
+from domain.local_plan import LocalPlan
 from domain.locality import Locality
 from domain.outcome import Outcome
 from domain.staff import StaffMember
@@ -36,6 +37,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     StaffMember: "staff_member",
     DialoguePlan: "dialogue_plan",
     Locality: "locality",
+    LocalPlan: "local_plan",
 }
 
 TIMELINE_KINDS = {
@@ -162,6 +164,13 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
         )
     elif isinstance(aggregate, Locality):
         row.update(locality_columns(aggregate))
+    elif isinstance(aggregate, LocalPlan):
+        row.update(
+            locality=aggregate.locality,
+            year=aggregate.year,
+            title=aggregate.title,
+            goals=aggregate.goals,
+        )
     return row
 
 

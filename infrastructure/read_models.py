@@ -242,6 +242,15 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
         Column("search_text", String(200), nullable=False),
         indexes=(("municipality", "position"), ("municipality", "latitude")),
     )
+    views["local_plan"] = table(
+        "local_plan_view",
+        *record_columns(),
+        Column("locality", String(200)),
+        Column("year", Integer, nullable=False),
+        Column("title", String(200), nullable=False),
+        Column("goals", JSON, nullable=False),  # [{text, issue_ids}]
+        indexes=(("municipality", "position"), ("municipality", "year")),
+    )
     return views
 
 
@@ -259,6 +268,7 @@ REBUILT_FROM_LOG = (
     "staff_member",
     "dialogue_plan",
     "locality",
+    "local_plan",
 )
 
 

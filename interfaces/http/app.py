@@ -24,6 +24,7 @@ from interfaces.http.routers import (
     localities,
     operations,
     outcomes,
+    plans,
     services,
     staff,
     task_forces,
@@ -44,6 +45,7 @@ ROUTERS = [
 ]
 ROUTERS.append(localities.router)
 ROUTERS.append(services.router)
+ROUTERS.append(plans.router)
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:

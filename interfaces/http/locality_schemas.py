@@ -79,3 +79,56 @@ class UnassessedDecision(Schema):
 
 class ServiceImpactReport(Schema):
     items: list[UnassessedDecision] = Field(description="Oldest decided first.")
+
+
+class PlanGoal(Schema):
+    text: str
+    issue_ids: list[UUID]
+
+
+class LocalPlanSummary(Schema):
+    id: UUID
+    version: int
+    municipality: str
+    locality: str | None = Field(description="Null: a plan for the whole municipality.")
+    year: int
+    title: str
+    goals: list[PlanGoal]
+    status: Literal["adopted"]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanOutcome(Schema):
+    outcome_id: UUID
+    status: str
+    summary: str
+    observed_on: date
+
+
+class PlanIssue(Schema):
+    issue_id: UUID
+    title: str
+    locality: str
+    status: str
+    outcomes: list[PlanOutcome]
+
+
+class GoalProgress(Schema):
+    issues: int
+    resolved: int
+    open: int
+    closed: int
+    with_outcomes: int
+    verified_outcomes: int
+
+
+class GoalView(Schema):
+    number: int
+    text: str
+    issues: list[PlanIssue]
+    progress: GoalProgress
+
+
+class LocalPlanView(LocalPlanSummary):
+    goals: list[GoalView]  # type: ignore[assignment]

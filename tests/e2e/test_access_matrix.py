@@ -261,6 +261,17 @@ def a_locality(s: Seeder, name: str | None = None) -> str:
     return str(s.post("/api/v1/localities", body)["id"])
 
 
+def a_plan(s: Seeder, issue_id: str) -> str:
+    body = {
+        "municipality": s.municipality,
+        "locality": "Falerum",
+        "year": 2025,
+        "title": "Lokal utvecklingsplan",
+        "goals": [{"text": "En levande by med service.", "issue_ids": [issue_id]}],
+    }
+    return str(s.post("/api/v1/plans", body)["id"])
+
+
 def a_service(s: Seeder, locality_id: str) -> str:
     body = {"kind": "groceries", "name": "Lanthandeln", "opened_on": "2019-05-01"}
     answer = s.post(f"/api/v1/localities/{locality_id}/services", body, expect=200)
@@ -439,6 +450,19 @@ EXPECTED.update(
         ("GET", "/api/v1/insights/service-access"): Rule(read_list),
         ("GET", "/api/v1/insights/service-impact"): Rule(read_list),
         ("POST", f"{ISS}/{{issue_id}}/replicate"): Rule(CREATED, on_issue({"locality": "Grebo"})),
+        ("POST", "/api/v1/plans"): Rule(
+            command(201, foreign=403),
+            lambda s: Call(
+                body={
+                    "municipality": ÅTVIDABERG,
+                    "year": 2025,
+                    "title": "Handlingsplan Falerum 2025",
+                    "goals": [{"text": "Behåll butiken.", "issue_ids": [s.issue()]}],
+                }
+            ),
+        ),
+        ("GET", "/api/v1/plans"): Rule(read_list),
+        ("GET", "/api/v1/plans/{plan_id}"): Rule(read_record),
     }
 )
 
@@ -491,6 +515,7 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
         "user_id": user,
         "locality": locality,
         "locality_id": a_locality(seeder, f"{locality} by"),
+        "plan_id": a_plan(seeder, issue_id),
     }
 
 
@@ -590,6 +615,7 @@ TIME_TRAVEL = [
     f"{DEC}/{{decision_id}}",
     f"{OUT}/{{outcome_id}}",
     "/api/v1/localities/{locality_id}",
+    "/api/v1/plans/{plan_id}",
 ]
 
 
