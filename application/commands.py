@@ -487,3 +487,31 @@ class AdoptLocalPlan(Command):
     year: int = Field(ge=1900, le=2100)
     title: ShortText
     goals: list[PlanGoal] = Field(min_length=1, max_length=100)
+
+
+# Units and contacts (Falun)
+
+EMAIL_TEXT = r"^[^@\s]{1,100}@[^@\s]{1,100}$"
+PHONE_TEXT = r"^\+?[0-9][0-9 \-]{4,30}$"
+
+
+class RegisterUnit(Command):
+    """Register a unit (förvaltning or enhet) and the categories it answers for."""
+
+    municipality: MunicipalityCode
+    name: ShortText
+    categories: list[Category] = Field(max_length=20)
+
+
+class AddContact(Command):
+    """Add a contact person to a unit. Personal data: `display_name`, `email`, `phone`."""
+
+    unit_id: UUID
+    display_name: ShortText
+    role: ShortText
+    email: Annotated[str, StringConstraints(pattern=EMAIL_TEXT)] | None = None
+    phone: Annotated[str, StringConstraints(pattern=PHONE_TEXT)] | None = None
+
+    @property
+    def target(self) -> UUID | None:
+        return self.unit_id

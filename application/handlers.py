@@ -19,6 +19,7 @@ from domain.municipalities import municipality_name
 from domain.outcome import Outcome
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
+from domain.unit import Unit
 
 Handler = Callable[[Any, UnitOfWork], CommandResult]
 
@@ -391,3 +392,21 @@ def adopt_local_plan(cmd: c.AdoptLocalPlan, uow: UnitOfWork) -> CommandResult:
 
 
 COMMAND_HANDLERS[c.AdoptLocalPlan] = adopt_local_plan
+
+
+# Units and contacts
+
+
+def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> CommandResult:
+    fields = cmd.model_dump(mode="json")
+    return uow.save(Unit.register(by=uow.by, **fields))
+
+
+def add_contact(cmd: c.AddContact, uow: UnitOfWork) -> CommandResult:
+    unit = uow.get(cmd.unit_id, Unit)
+    contact_id = unit.add_contact(cmd.display_name, cmd.role, cmd.email, cmd.phone, uow.by)
+    return replace(uow.save(unit), member_id=contact_id)
+
+
+COMMAND_HANDLERS[c.RegisterUnit] = register_unit
+COMMAND_HANDLERS[c.AddContact] = add_contact

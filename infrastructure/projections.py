@@ -26,6 +26,7 @@ from domain.locality import Locality
 from domain.outcome import Outcome
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
+from domain.unit import Unit
 from infrastructure.group_commit import Deferred, deferred_writes
 from infrastructure.read_models import VIEWS
 
@@ -38,6 +39,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     DialoguePlan: "dialogue_plan",
     Locality: "locality",
     LocalPlan: "local_plan",
+    Unit: "unit",
 }
 
 TIMELINE_KINDS = {
@@ -164,6 +166,12 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
         )
     elif isinstance(aggregate, Locality):
         row.update(locality_columns(aggregate))
+    elif isinstance(aggregate, Unit):
+        row.update(
+            name=aggregate.name,
+            categories=aggregate.categories,
+            contacts=[{"contact_id": k, **v} for k, v in aggregate.contacts.items()],
+        )
     elif isinstance(aggregate, LocalPlan):
         row.update(
             locality=aggregate.locality,

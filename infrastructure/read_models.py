@@ -251,6 +251,14 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
         Column("goals", JSON, nullable=False),  # [{text, issue_ids}]
         indexes=(("municipality", "position"), ("municipality", "year")),
     )
+    views["unit"] = table(
+        "unit_view",
+        *record_columns(),
+        Column("name", String(200), nullable=False),
+        Column("categories", JSON, nullable=False),
+        Column("contacts", JSON, nullable=False),  # personal data: display_name, email, phone
+        indexes=(("municipality", "position"),),
+    )
     return views
 
 
@@ -269,6 +277,7 @@ REBUILT_FROM_LOG = (
     "dialogue_plan",
     "locality",
     "local_plan",
+    "unit",
 )
 
 

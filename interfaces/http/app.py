@@ -17,6 +17,7 @@ from interfaces.http.middleware import RequestMiddleware
 from interfaces.http.problems import install_problem_handlers
 from interfaces.http.routers import (
     audit,
+    contacts,
     decisions,
     exports,
     insights,
@@ -46,6 +47,7 @@ ROUTERS = [
 ROUTERS.append(localities.router)
 ROUTERS.append(services.router)
 ROUTERS.append(plans.router)
+ROUTERS.append(contacts.router)
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:

@@ -102,6 +102,13 @@ def audit_log(caller: Caller) -> int:
     return 200 if caller.role in (Role.AUDITOR, Role.ADMIN) else 403
 
 
+def contacts(caller: Caller) -> int:
+    """Personal data: caseworkers and admins read their own municipality's contacts only."""
+    if caller.role is None:
+        return 401
+    return 200 if caller.writes else 403
+
+
 def command(success: int, foreign: int = 404) -> Expect:
     """Writers act on their own municipality's records; a foreign target is 404 (or `foreign`)."""
 
@@ -270,6 +277,11 @@ def a_plan(s: Seeder, issue_id: str) -> str:
         "goals": [{"text": "En levande by med service.", "issue_ids": [issue_id]}],
     }
     return str(s.post("/api/v1/plans", body)["id"])
+
+
+def a_unit(s: Seeder) -> str:
+    body = {"municipality": s.municipality, "name": "Samhällsbyggnad", "categories": ["fuel"]}
+    return str(s.post("/api/v1/units", body)["id"])
 
 
 def a_service(s: Seeder, locality_id: str) -> str:
@@ -462,6 +474,20 @@ EXPECTED.update(
             ),
         ),
         ("GET", "/api/v1/plans"): Rule(read_list),
+        ("POST", "/api/v1/units"): Rule(
+            command(201, foreign=403),
+            lambda s: Call(
+                body={"municipality": ÅTVIDABERG, "name": "Näringslivsenheten", "categories": []}
+            ),
+        ),
+        ("POST", "/api/v1/units/{unit_id}/contacts"): Rule(
+            OK,
+            lambda s: Call(
+                {"unit_id": a_unit(s)},
+                {"display_name": "Eva Sjö", "role": "näringslivsutvecklare", "phone": "023-82000"},
+            ),
+        ),
+        ("GET", "/api/v1/contacts"): Rule(contacts),
         ("GET", "/api/v1/plans/{plan_id}"): Rule(read_record),
     }
 )
@@ -635,9 +661,14 @@ def test_a_list_filtered_on_another_municipality_is_empty(world: World) -> None:
         if m == "GET" and "{" not in p and "municipality" in _query_names(world.app, p)
     ]
     assert len(filtered) >= 4
-    rule = Rule(read_list, query={"municipality": SÖDERHAMN})
+    query = {"municipality": SÖDERHAMN}
     callers = [c for c in CALLERS if c.scope == "own"]
-    failures = [f for m, p in filtered for c in callers if (f := run_cell(world, m, p, c, rule))]
+    failures = [
+        f
+        for m, p in filtered
+        for c in callers
+        if (f := run_cell(world, m, p, c, Rule(EXPECTED[(m, p)].expect, query=query)))
+    ]
     assert not failures, "\n".join(failures)
 
 
