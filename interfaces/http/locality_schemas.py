@@ -132,3 +132,25 @@ class GoalView(Schema):
 
 class LocalPlanView(LocalPlanSummary):
     goals: list[GoalView]  # type: ignore[assignment]
+
+
+class IndicatorPoint(Schema):
+    observed_on: date
+    value: str = Field(description="A decimal, as recorded.")
+    outcome_id: UUID
+    issue_id: UUID
+    status: Literal["recorded", "verified"]
+
+
+class IndicatorSeries(Schema):
+    municipality: str
+    locality: str
+    name: str
+    unit: str
+    baseline: str | None = Field(description="From the latest outcome that states one.")
+    target: str | None
+    points: list[IndicatorPoint] = Field(description="Oldest observation first.")
+
+
+class IndicatorReport(Schema):
+    items: list[IndicatorSeries]

@@ -488,6 +488,7 @@ EXPECTED.update(
             ),
         ),
         ("GET", "/api/v1/contacts"): Rule(contacts),
+        ("GET", "/api/v1/insights/indicators"): Rule(read_list),
         ("GET", "/api/v1/plans/{plan_id}"): Rule(read_record),
     }
 )

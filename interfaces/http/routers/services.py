@@ -10,11 +10,16 @@ from fastapi.responses import HTMLResponse
 
 from application.policy import Query as Read
 from domain.values import Category
+from infrastructure.indicators import indicator_series
 from infrastructure.service_access import ServiceAccess
 from infrastructure.service_impact import unassessed_decisions
 from interfaces.exports import Language
 from interfaces.exports.service_map import render
-from interfaces.http.locality_schemas import ServiceAccessReport, ServiceImpactReport
+from interfaces.http.locality_schemas import (
+    IndicatorReport,
+    ServiceAccessReport,
+    ServiceImpactReport,
+)
 from interfaces.http.reading import LIST_ERRORS, PolicyDep
 from interfaces.http.security import CallerDep
 
@@ -77,3 +82,19 @@ def service_impact(
     policy.authorise_query(caller, Read.INSIGHT)
     events = request.app.state.samverkan.events
     return {"items": unassessed_decisions(events, caller, municipality)}
+
+
+@router.get("/api/v1/insights/indicators", response_model=IndicatorReport, responses=LIST_ERRORS)
+def indicators(
+    request: Request,
+    caller: CallerDep,
+    policy: PolicyDep,
+    municipality: Code = None,
+    locality: Annotated[str | None, Query(max_length=200)] = None,
+    name: Annotated[str | None, Query(max_length=200, description="One indicator.")] = None,
+) -> Any:
+    """Ludvika's statistics: each outcome indicator's values over time, per locality and unit,
+    with baseline and target. Retracted outcomes are left out."""
+    policy.authorise_query(caller, Read.INSIGHT)
+    events = request.app.state.samverkan.events
+    return {"items": indicator_series(events, caller, municipality, locality, name)}
