@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from application import commands as c
 from interfaces.cli.demo import DemoWriter
+from interfaces.cli.demo_places import PLACES_LOADERS
 
 
 def sorsele(w: DemoWriter) -> None:
@@ -692,3 +693,4 @@ PROGRAMME_LOADERS: list[tuple[str, str, Loader]] = [
     ("0840", "morbylanga", mörbylånga),
     ("1081", "ronneby", ronneby),
 ]
+PROGRAMME_LOADERS += PLACES_LOADERS  # localities, services, plans, contacts: after the issues
