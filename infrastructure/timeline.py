@@ -192,6 +192,17 @@ class Timeline:
         with self._read() as session:
             return [_span(row) for row in session.execute(query).mappings()]
 
+    def outcome_indicators(self, issue_id: str) -> list[tuple[date, list[dict[str, Any]]]]:
+        """The issue's outcomes that are not retracted, as (observed_on, indicators), in order."""
+        outcome = VIEWS["outcome"]
+        query = (
+            select(outcome.c.observed_on, outcome.c.indicators)
+            .where(outcome.c.issue_id == issue_id, outcome.c.status != "retracted")
+            .order_by(outcome.c.observed_on, outcome.c.position)
+        )
+        with self._read() as session:
+            return [(row.observed_on, row.indicators) for row in session.execute(query)]
+
     def _conditions(self) -> list[ColumnElement[bool]]:
         wanted, conditions = self.filter, []
         if not self.actor.is_national:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from jinja2 import Environment, PackageLoader
 
 from infrastructure.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
+from interfaces.exports.indicator_chart import Chart, charts_for
 from interfaces.exports.labels import (
     CATEGORIES,
     KINDS,
@@ -74,6 +75,7 @@ class Section:
     height: float
     markers: Iterator[Marker]
     rows: Iterator[TableRow]
+    charts: list[Chart]  # one small chart per outcome indicator
 
 
 class People:
@@ -150,6 +152,7 @@ def _section(
         height=TOP + LANE_HEIGHT * len(lanes) + 8,
         markers=markers(),
         rows=rows(),
+        charts=charts_for(timeline, heading.id),
     )
 
 

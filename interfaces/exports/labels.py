@@ -94,6 +94,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "former_member": ("tidigare medlem", "former member"),
     "municipality": ("Kommun", "Municipality"),
     "today": ("I dag", "Today"),
+    "indicators": ("Indikatorer över tid", "Indicators over time"),
+    "baseline": ("utgångsläge", "baseline"),
+    "target": ("mål", "target"),
 }
 
 

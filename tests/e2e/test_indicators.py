@@ -53,3 +53,21 @@ def test_values_come_in_date_order_per_locality_without_retracted_ones(
         "/api/v1/insights/indicators", params={"name": "öppettimmar"}, headers=caseworker
     )
     assert none.json()["items"] == []
+
+
+def test_the_html_timeline_has_a_small_chart_per_indicator(
+    client: TestClient, caseworker: Headers
+) -> None:
+    falerum = client.post("/api/v1/issues", json=issue_body(), headers=caseworker).json()["id"]
+    client.post(
+        "/api/v1/outcomes",
+        json=outcome(falerum, "2024-03-01", "350", baseline="300", target="450"),
+        headers=caseworker,
+    )
+    client.post("/api/v1/outcomes", json=outcome(falerum, "2024-06-01", "380"), headers=caseworker)
+    page = client.get(
+        "/api/v1/exports/timeline", params={"format": "html"}, headers=caseworker
+    ).text
+    assert page.count('class="chart"') == 1
+    assert "kunder per vecka</strong> (st): 350 → 380 · utgångsläge 300 · mål 450" in page
+    assert page.count('class="point"') == 2 and 'class="target"' in page
