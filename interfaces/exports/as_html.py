@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from jinja2 import Environment, PackageLoader
 
 from infrastructure.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
-from interfaces.exports.indicator_chart import Chart, charts_for
+from interfaces.exports.indicator_chart import Chart, charts_for, impact_text
 from interfaces.exports.labels import (
     CATEGORIES,
     KINDS,
@@ -76,6 +76,7 @@ class Section:
     markers: Iterator[Marker]
     rows: Iterator[TableRow]
     charts: list[Chart]  # one small chart per outcome indicator
+    impacts: list[tuple[str, str]]  # per decision: its title, and its service impact in words
 
 
 class People:
@@ -153,6 +154,10 @@ def _section(
         markers=markers(),
         rows=rows(),
         charts=charts_for(timeline, heading.id),
+        impacts=[
+            (title, impact_text(impact, lang))
+            for title, _, impact in timeline.service_impacts(heading.id)
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from infrastructure.timeline import Timeline
+from interfaces.exports.labels import CATEGORIES, word
 
 WIDTH, HEIGHT, PAD = 300.0, 90.0, 14.0
 
@@ -71,3 +72,30 @@ def _chart(name: str, unit: str, s: dict[str, Any]) -> Chart:
         baseline=None if s["baseline"] is None else str(s["baseline"]),
         target=None if s["target"] is None else str(s["target"]),
     )
+
+
+EFFECTS = {
+    "positive": ("positiv", "positive"),
+    "negative": ("negativ", "negative"),
+    "neutral": ("neutral", "neutral"),
+}
+
+
+def impact_text(impact: dict[str, Any] | None, lang: str) -> str:
+    """A decision's service impact in one line (Vetlanda's rule), or that it was not assessed."""
+    sv = lang != "en"
+    if impact is None:
+        return "ej bedömd" if sv else "not assessed"
+    if impact.get("none_expected"):
+        return ("ingen påverkan väntas: " if sv else "no impact expected: ") + impact["note"]
+    parts = []
+    for e in impact["effects"]:
+        effect = EFFECTS[e["effect"]][0 if sv else 1]
+        kind = word(CATEGORIES, e["service_kind"], "sv" if sv else "en").lower()
+        note = f" ({e['note']})" if e.get("note") else ""
+        parts.append(
+            f"{kind} i {e['locality']}: {effect}{note}"
+            if sv
+            else f"{kind} in {e['locality']}: {effect}{note}"
+        )
+    return "; ".join(parts)

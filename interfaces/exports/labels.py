@@ -95,6 +95,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "municipality": ("Kommun", "Municipality"),
     "today": ("I dag", "Today"),
     "indicators": ("Indikatorer över tid", "Indicators over time"),
+    "service_impact": ("Påverkan på service", "Service impact"),
     "baseline": ("utgångsläge", "baseline"),
     "target": ("mål", "target"),
 }

@@ -75,3 +75,19 @@ def test_a_malformed_impact_is_refused_and_nothing_is_written(
         response = client.post("/api/v1/decisions", json=body, headers=caseworker)
         assert response.status_code == 422, (bad, response.text)
     assert client.get("/api/v1/decisions", headers=caseworker).json()["items"] == []
+
+
+def test_the_html_timeline_shows_each_decisions_service_impact(
+    client: TestClient, caseworker: Headers
+) -> None:
+    issue_id = client.post("/api/v1/issues", json=issue_body(), headers=caseworker).json()["id"]
+    propose(client, caseworker, issue_id, service_impact=IMPACT)
+    propose(client, caseworker, issue_id)
+    page = client.get(
+        "/api/v1/exports/timeline", params={"format": "html"}, headers=caseworker
+    ).text
+    assert "Påverkan på service:" in page
+    assert (
+        "dagligvaror i Falerum: positiv (Butiken får stöd.); drivmedel i Falerum: neutral" in page
+    )
+    assert "ej bedömd" in page
