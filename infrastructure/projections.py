@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
+from domain.incident import IntegrityIncident
 from domain.issue import Issue
 from domain.local_plan import LocalPlan
 from domain.locality import Locality
@@ -40,6 +41,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     Locality: "locality",
     LocalPlan: "local_plan",
     Unit: "unit",
+    IntegrityIncident: "integrity_incident",
 }
 
 TIMELINE_KINDS = {
@@ -179,6 +181,8 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             title=aggregate.title,
             goals=aggregate.goals,
         )
+    elif isinstance(aggregate, IntegrityIncident):
+        row.update(broken_position=aggregate.broken_position, reason=aggregate.reason)
     return row
 
 
