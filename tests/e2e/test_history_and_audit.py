@@ -73,6 +73,7 @@ def test_an_issue_history_lists_every_event_oldest_first_with_provenance(
         "category": "groceries",
         "raised_by": {"organisation": "Falerums byalag", "kind": "village_association"},
         "parent_id": None,
+        "modelled_on": None,  # set on a replica (ReplicateIssue)
     }
     assert items[1]["data"] == {"changes": {"title": "Dagligvaror i Falerum"}}
     assert items[2]["data"] == {**note, "public": False}
