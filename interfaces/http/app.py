@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.feeds import Feeds
 from infrastructure.queries import RecordQueries
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenVerifier
@@ -20,6 +21,7 @@ from interfaces.http.routers import (
     contacts,
     decisions,
     exports,
+    feeds,
     insights,
     issues,
     localities,
@@ -42,6 +44,7 @@ ROUTERS = [
     exports.router,
     insights.router,
     staff.router,
+    feeds.router,
     operations.router,
 ]
 ROUTERS.append(localities.router)
@@ -69,6 +72,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     app.state.samverkan = samverkan
     app.state.queries = RecordQueries(samverkan.events, samverkan.policy)
     app.state.verifier = TokenVerifier(settings)
+    app.state.feeds = Feeds(samverkan.events, settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     for router in ROUTERS:
         app.include_router(router)
