@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from domain.dialogue_plan import dialogue_plan_id
+from domain.locality import locality_id
 from domain.retention import retention_plan_id
 from domain.staff import staff_member_id
 from domain.values import Category, NoteKind, RaisedByKind
@@ -351,6 +352,27 @@ class DisbandTaskForce(TaskForceCommand):
 # Decisions
 
 
+class ServiceEffect(BaseModel):
+    """One effect of a decision on a kind of service in a locality."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    locality: ShortText
+    service_kind: Category
+    effect: Literal["positive", "negative", "neutral"]
+    note: LongText | None = None
+
+
+class ServiceImpact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    effects: list[ServiceEffect] = Field(min_length=1, max_length=100)
+
+
+class NoServiceImpact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    none_expected: Literal[True]
+    note: LongText
+
+
 class ProposeDecision(Command):
     """Propose a decision on an issue, optionally prepared by one of its task forces."""
 
@@ -359,6 +381,12 @@ class ProposeDecision(Command):
     rationale: LongText
     decision_body: ShortText
     task_force_id: UUID | None = None
+    service_impact: ServiceImpact | NoServiceImpact | None = Field(
+        None,
+        description="Vetlanda's rule: the decision's effects on local services, or "
+        '`{"none_expected": true, "note"}`. Adopted decisions without one are listed by '
+        "`GET /api/v1/insights/service-impact`.",
+    )
 
 
 class AdoptDecision(DecisionCommand):
@@ -546,3 +574,112 @@ class EndLeave(StaffCommand):
     """
 
     note: LongText
+
+
+# Localities and their services (ort)
+
+LocalityKind = Literal["tatort", "smaort", "by"]
+
+
+class LocalityCommand(Command):
+    locality_id: UUID
+
+    @property
+    def target(self) -> UUID | None:
+        return self.locality_id
+
+
+class RegisterLocality(Command):
+    """Register a locality with its coordinates; one per name in a municipality."""
+
+    municipality: MunicipalityCode
+    name: ShortText
+    kind: LocalityKind | None = Field(None, description="tatort, smaort or by (village).")
+    population: int | None = Field(None, ge=0, le=10_000_000)
+    latitude: float = Field(ge=-90, le=90, description="WGS 84 degrees north.")
+    longitude: float = Field(ge=-180, le=180, description="WGS 84 degrees east.")
+
+    @property
+    def target(self) -> UUID | None:
+        return locality_id(self.municipality, self.name)
+
+
+class RecordService(LocalityCommand):
+    """Record a service in a locality (a grocery, fuel, a parcel point...); answers `service_id`."""
+
+    kind: Category
+    name: ShortText
+    operator: ShortText | None = None
+    opened_on: Day | None = None
+
+
+class CloseService(LocalityCommand):
+    """Close a locality's open service: when and why. A closing is history, never a deletion."""
+
+    service_id: UUID
+    closed_on: Day
+    reason: LongText
+
+
+# Replicating a model (Söderhamn's Trönö)
+
+
+class ReplicateIssue(IssueCommand):
+    """Open an issue in another locality, modelled on this one (description, category, and
+    each task force's name, mandate and member roles; no people). Provenance on both sides."""
+
+    locality: ShortText
+    title: ShortText | None = None
+    task_force_ids: list[UUID] = Field(
+        default_factory=list, max_length=1000, description="The model's task forces (internal)."
+    )
+
+
+# Local plans (lokal utvecklingsplan)
+
+
+class PlanGoal(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    text: LongText
+    issue_ids: list[UUID] = Field(
+        max_length=100, description="Issues of the plan's municipality that carry the goal."
+    )
+
+
+class AdoptLocalPlan(Command):
+    """Adopt a local development plan (or annual action plan) for a locality or the whole
+    municipality and a year; each goal links the issues that carry it."""
+
+    municipality: MunicipalityCode
+    locality: ShortText | None = None
+    year: int = Field(ge=1900, le=2100)
+    title: ShortText
+    goals: list[PlanGoal] = Field(min_length=1, max_length=100)
+
+
+# Units and contacts (Falun)
+
+EMAIL_TEXT = r"^[^@\s]{1,100}@[^@\s]{1,100}$"
+PHONE_TEXT = r"^\+?[0-9][0-9 \-]{4,30}$"
+
+
+class RegisterUnit(Command):
+    """Register a unit (förvaltning or enhet) and the categories it answers for."""
+
+    municipality: MunicipalityCode
+    name: ShortText
+    categories: list[Category] = Field(max_length=20)
+
+
+class AddContact(Command):
+    """Add a contact person to a unit. Personal data: `display_name`, `email`, `phone`."""
+
+    unit_id: UUID
+    display_name: ShortText
+    role: ShortText
+    email: Annotated[str, StringConstraints(pattern=EMAIL_TEXT)] | None = None
+    phone: Annotated[str, StringConstraints(pattern=PHONE_TEXT)] | None = None
+
+    @property
+    def target(self) -> UUID | None:
+        return self.unit_id

@@ -13,10 +13,14 @@ from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan, dialogue_plan_id
 from domain.errors import CrossRecordError, DomainRuleError, RecordNotOpenError
 from domain.issue import Issue, NoteState
+from domain.local_plan import LocalPlan
+from domain.locality import Locality, locality_id
+from domain.municipalities import municipality_name
 from domain.outcome import Outcome
 from domain.retention import RetentionPlan, retention_plan_id
 from domain.staff import StaffMember, staff_member_id
 from domain.task_force import TaskForce
+from domain.unit import Unit
 
 Handler = Callable[[Any, UnitOfWork], CommandResult]
 
@@ -188,8 +192,13 @@ def propose_decision(cmd: c.ProposeDecision, uow: UnitOfWork) -> CommandResult:
         rationale=cmd.rationale,
         decision_body=cmd.decision_body,
         by=uow.by,
+        service_impact=_plain_impact(cmd.service_impact),
     )
     return uow.save(decision)
+
+
+def _plain_impact(impact: c.ServiceImpact | c.NoServiceImpact | None) -> dict[str, Any] | None:
+    return None if impact is None else impact.model_dump(mode="json", exclude_none=True)
 
 
 def adopt_decision(cmd: c.AdoptDecision, uow: UnitOfWork) -> CommandResult:
@@ -425,3 +434,96 @@ COMMAND_HANDLERS.update(
         c.EndLeave: end_leave,
     }
 )
+
+
+# Localities and their services
+
+
+def register_locality(cmd: c.RegisterLocality, uow: UnitOfWork) -> CommandResult:
+    try:
+        uow.get(locality_id(cmd.municipality, cmd.name), Locality)
+    except NotFoundError:
+        pass
+    else:
+        raise DomainRuleError(f"{cmd.name} is registered already in {cmd.municipality}.")
+    return uow.save(Locality.register(by=uow.by, **cmd.model_dump()))
+
+
+def record_service(cmd: c.RecordService, uow: UnitOfWork) -> CommandResult:
+    locality = uow.get(cmd.locality_id, Locality)
+    service_id = locality.record_service(
+        str(cmd.kind), cmd.name, cmd.operator, cmd.opened_on, uow.by
+    )
+    return replace(uow.save(locality), member_id=service_id)  # the part it made, as AddMember
+
+
+def close_service(cmd: c.CloseService, uow: UnitOfWork) -> CommandResult:
+    locality = uow.get(cmd.locality_id, Locality)
+    locality.close_service(str(cmd.service_id), cmd.closed_on, cmd.reason, uow.by)
+    return uow.save(locality)
+
+
+COMMAND_HANDLERS.update(
+    {
+        c.RegisterLocality: register_locality,
+        c.RecordService: record_service,
+        c.CloseService: close_service,
+    }
+)
+
+
+# Replicating a model
+
+
+def replicate_issue(cmd: c.ReplicateIssue, uow: UnitOfWork) -> CommandResult:
+    source = uow.get(cmd.issue_id, Issue)
+    models = []
+    for task_force_id in cmd.task_force_ids:
+        task_force = uow.get(task_force_id, TaskForce)
+        if task_force.issue_id != source.id:
+            raise CrossRecordError("The task force works on another issue.")
+        models.append(
+            {
+                "name": task_force.name,
+                "mandate": task_force.mandate,
+                "member_roles": [m["role"] for m in task_force.members.values()],
+            }
+        )
+    raised_by = {"organisation": municipality_name(source.municipality), "kind": "municipality"}
+    replica = source.replicate(cmd.locality, cmd.title, models, raised_by, uow.by)
+    return uow.save(replica, source)  # one atomic save; the answer describes the replica
+
+
+COMMAND_HANDLERS[c.ReplicateIssue] = replicate_issue
+
+
+# Local plans
+
+
+def adopt_local_plan(cmd: c.AdoptLocalPlan, uow: UnitOfWork) -> CommandResult:
+    for goal in cmd.goals:
+        for issue_id in goal.issue_ids:
+            uow.get(issue_id, Issue)  # each linked issue exists in the plan's municipality
+    plan = LocalPlan.adopt(by=uow.by, **cmd.model_dump(mode="json"))
+    return uow.save(plan)
+
+
+COMMAND_HANDLERS[c.AdoptLocalPlan] = adopt_local_plan
+
+
+# Units and contacts
+
+
+def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> CommandResult:
+    fields = cmd.model_dump(mode="json")
+    return uow.save(Unit.register(by=uow.by, **fields))
+
+
+def add_contact(cmd: c.AddContact, uow: UnitOfWork) -> CommandResult:
+    unit = uow.get(cmd.unit_id, Unit)
+    contact_id = unit.add_contact(cmd.display_name, cmd.role, cmd.email, cmd.phone, uow.by)
+    return replace(uow.save(unit), member_id=contact_id)
+
+
+COMMAND_HANDLERS[c.RegisterUnit] = register_unit
+COMMAND_HANDLERS[c.AddContact] = add_contact

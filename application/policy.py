@@ -21,6 +21,7 @@ class Query(StrEnum):
     EXPORT = "export"  # timelines
     INSIGHT = "insight"  # person dependency, dialogue cycle
     REBUILD = "rebuild"  # rebuilding read models from the log
+    CONTACTS = "contacts"  # units' contact persons: personal data
 
 
 QUERY_ROLES: dict[Query, frozenset[Role]] = {
@@ -30,6 +31,7 @@ QUERY_ROLES: dict[Query, frozenset[Role]] = {
     Query.EXPORT: frozenset(Role),
     Query.INSIGHT: frozenset(Role),
     Query.REBUILD: frozenset({Role.ADMIN}),
+    Query.CONTACTS: frozenset({Role.CASEWORKER, Role.ADMIN}),
 }
 
 

@@ -6,7 +6,17 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import departed_check, history, http, lists, relay, replay, store, streaming_export
+from bench import (
+    departed_check,
+    history,
+    http,
+    lists,
+    relay,
+    replay,
+    service_access,
+    store,
+    streaming_export,
+)
 from bench.common import POSTGRES_URL, ROUNDS, Figure, create_database_if_missing, say
 from bench.machine import describe
 
@@ -24,6 +34,7 @@ FIGURES: dict[str, Callable[[], list[Figure]]] = {
     "scale": lambda: [http.measure_scale_out()],
     "relay": relay.measure,
     "departed": lambda: [departed_check.measure("sqlite")],
+    "service-access": lambda: [service_access.measure("sqlite")],
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
@@ -23,6 +23,7 @@ class Decision(CaseAggregate):
         title: str
         rationale: str
         decision_body: str
+        service_impact: dict[str, Any] | None = None  # absent from events of the first release
 
     class Adopted(CaseAggregate.Event):
         decided_on: date
@@ -76,6 +77,7 @@ class Decision(CaseAggregate):
         title: str,
         rationale: str,
         decision_body: str,
+        service_impact: dict[str, Any] | None = None,
     ) -> None:
         self.issue_id = issue_id
         self.municipality = municipality
@@ -87,6 +89,7 @@ class Decision(CaseAggregate):
         self.decided_on: date | None = None
         self.status = DecisionStatus.PROPOSED
         self.superseded_by: UUID | None = None
+        self.service_impact = service_impact
 
     @classmethod
     def propose(
@@ -99,8 +102,13 @@ class Decision(CaseAggregate):
         rationale: str,
         decision_body: str,
         by: Provenance,
+        service_impact: dict[str, Any] | None = None,
     ) -> Decision:
+        """Propose a decision; `service_impact` is its assessment of effects on local services
+        (Vetlanda: service is considered in every decision), or None when not yet assessed."""
         require_text(title, "The title")
+        if service_impact is not None:
+            require_service_impact(service_impact)
         return cls._create(
             cls.Proposed,
             id=uuid4(),
@@ -110,6 +118,7 @@ class Decision(CaseAggregate):
             title=title,
             rationale=rationale,
             decision_body=decision_body,
+            service_impact=service_impact,
             **by.event_fields(),
         )
 
@@ -156,3 +165,22 @@ class Decision(CaseAggregate):
             raise RecordNotOpenError(
                 f"Only a {status} decision can be {verb}; this one is {self.status}."
             )
+
+
+IMPACT_EFFECTS = ("positive", "negative", "neutral")
+
+
+def require_service_impact(impact: dict[str, Any]) -> None:
+    """Either effects, each on a locality's service kind, or `none_expected` with a note."""
+    if impact.get("none_expected"):
+        if set(impact) - {"none_expected", "note"}:
+            raise DomainRuleError("A service impact is either effects or none expected, not both.")
+        require_text(impact.get("note") or "", "A note on why no impact is expected")
+        return
+    effects = impact.get("effects") or []
+    if not effects:
+        raise DomainRuleError("A service impact names at least one effect, or none_expected.")
+    for effect in effects:
+        if effect.get("effect") not in IMPACT_EFFECTS:
+            raise DomainRuleError(f"An effect is one of {', '.join(IMPACT_EFFECTS)}.")
+        require_text(effect.get("locality") or "", "The effect's locality")

@@ -8,7 +8,12 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from domain.base import CaseAggregate, require_text
-from domain.errors import AlreadyRegisteredError, DomainRuleError, RecordNotOpenError
+from domain.errors import (
+    AlreadyRegisteredError,
+    CrossRecordError,
+    DomainRuleError,
+    RecordNotOpenError,
+)
 from domain.personal import TEXT
 from domain.values import IssueStatus, Provenance
 
@@ -31,6 +36,8 @@ class Issue(CaseAggregate):
 
         def apply(self, issue: Issue) -> None:
             issue.registration_number = self.registration_number
+
+        modelled_on: dict[str, Any] | None = None  # a replica's source; absent before replicas
 
     class Edited(CaseAggregate.Event):
         personal: ClassVar[dict[str, str]] = {"changes.description": TEXT}
@@ -68,6 +75,19 @@ class Issue(CaseAggregate):
 
         def apply(self, issue: Issue) -> None:
             issue.child_ids.append(self.child_id)
+
+    class Replicated(CaseAggregate.Event):
+        """This issue served as the model for a new issue in another locality."""
+
+        replica_id: UUID
+        locality: str
+
+        def apply(self, issue: Issue) -> None:
+            replicas = getattr(issue, "replicas", [])  # a snapshot from before replicas
+            issue.replicas = [
+                *replicas,
+                {"issue_id": str(self.replica_id), "locality": self.locality},
+            ]
 
     class Resolved(CaseAggregate.Event):
         personal: ClassVar[dict[str, str]] = {"summary": TEXT}
@@ -166,6 +186,7 @@ class Issue(CaseAggregate):
         category: str,
         raised_by: dict[str, str],
         parent_id: UUID | None,
+        modelled_on: dict[str, Any] | None = None,
     ) -> None:
         self.municipality = municipality
         self.locality = locality
@@ -177,6 +198,8 @@ class Issue(CaseAggregate):
         self.child_ids: list[UUID] = []
         self.responsibility: dict[str, str | None] | None = None
         self.status = IssueStatus.OPEN
+        self.modelled_on = modelled_on
+        self.replicas: list[dict[str, str]] = []
 
     @classmethod
     def open(cls, *, by: Provenance, id: UUID | None = None, **fields: Any) -> Issue:
@@ -262,6 +285,41 @@ class Issue(CaseAggregate):
         )
         self._record(self.SubIssueSplitOff, by, child_id=child.id, title=title)
         return child
+
+    def replicate(
+        self,
+        locality: str,
+        title: str | None,
+        task_forces: list[dict[str, Any]],
+        raised_by: dict[str, str],
+        by: Provenance,
+    ) -> Issue:
+        """A new issue in another locality of the municipality, modelled on this one.
+
+        It copies the description and category, and each task force's name, mandate and member
+        roles (no people) as `modelled_on`; this issue records the replica. Any status will do:
+        a resolved issue is often the best model.
+        """
+        if locality.strip().casefold() == self.locality.strip().casefold():
+            raise CrossRecordError("A replica is for another locality than its model.")
+        replica = Issue.open(
+            by=by,
+            municipality=self.municipality,
+            locality=require_text(locality, "The locality"),
+            title=title or f"{self.title} (modell från {self.locality})"[:200],
+            description=self.description,
+            category=self.category,
+            raised_by=raised_by,
+            parent_id=None,
+            modelled_on={
+                "issue_id": str(self.id),
+                "locality": self.locality,
+                "title": self.title,
+                "task_forces": task_forces,
+            },
+        )
+        self._record(self.Replicated, by, replica_id=replica.id, locality=locality)
+        return replica
 
     def resolve(self, summary: str, by: Provenance) -> None:
         self._require_open()

@@ -25,6 +25,7 @@ from application.errors import NotFoundError
 from application.policy import AccessPolicy
 from domain.decision import Decision
 from domain.issue import Issue
+from domain.locality import Locality
 from domain.outcome import Outcome
 from domain.task_force import TaskForce
 from domain.values import Actor
@@ -88,6 +89,12 @@ def _event_fields() -> dict[str, tuple[str, ...]]:
 
 
 EVENT_FIELDS = _event_fields()
+EVENT_FIELDS.update(
+    {
+        f"Locality.{name}": own_fields(getattr(Locality, name))
+        for name in ("Registered", "ServiceRecorded", "ServiceClosed")
+    }
+)
 
 
 class AuditQueries:

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from application.ports import CommandResult, Holdings
 from domain.dialogue_plan import RETIRED, next_dialogue_due
+from domain.locality import locality_id
 from domain.staff import StaffStatus
 from domain.values import SYSTEM_USER, Actor, IssueStatus, NoteKind, Role, TaskForceStatus
 from infrastructure.event_store import EventStore
 from infrastructure.note_log import current_occurred_on, not_withdrawn
 from infrastructure.read_models import VIEWS
+from infrastructure.service_closings import unanswered_closings
 
 WINDOW_DAYS = 90
 STALE_AFTER_DAYS = 60
@@ -123,10 +125,17 @@ class _PersonDependency:
         self.staff = self._staff_statuses(actor, municipality)
         self.overdue_follow_ups = self._overdue_follow_ups(actor, municipality)
         self.task_forces = self._active_task_forces(actor, municipality)
+        self.closings = unanswered_closings(
+            session,
+            self.scope,
+            scoped(VIEWS["locality"].c.municipality, actor, municipality),
+            tuple(str(k) for k in DIALOGUE_KINDS),
+        )
 
     def report(self) -> Row:
         issues = self._issues()
         localities = self._localities(issues)
+        self._flag_closings(issues, localities)
         return {
             "generated_at": self.now,
             "window_days": WINDOW_DAYS,
@@ -186,6 +195,22 @@ class _PersonDependency:
             }
             out.append(self._assess(base, tallies.get(key, []), task_forces, signs))
         return out
+
+    def _flag_closings(self, issues: list[Row], localities: list[Row]) -> None:
+        """A shop closed and nobody recorded a dialogue since: on the locality and its issues.
+
+        A registered locality with such a closing and no issue at all gets a row of its own.
+        """
+        for row in issues + localities:
+            key = locality_id(row["municipality"], row["locality"])
+            row["flags"]["service_closed_without_dialogue"] = key in self.closings
+        listed = {locality_id(r["municipality"], r["locality"]) for r in localities}
+        for key, closing in self.closings.items():
+            if key not in listed:
+                base = {k: closing[k] for k in ("municipality", "locality")}
+                row = self._assess({**base, "open_issues": 0}, [], [], False)
+                row["flags"]["service_closed_without_dialogue"] = True
+                localities.append(row)
 
     def _assess(
         self, base: Row, tallies: list[Tally], task_forces: list[Row], signs: dict[str, bool]

@@ -23,11 +23,14 @@ from domain.dialogue_plan import DialoguePlan
 from domain.gallring import Gallring
 from domain.incident import IntegrityIncident
 from domain.issue import Issue
+from domain.local_plan import LocalPlan
+from domain.locality import Locality
 from domain.outcome import Outcome
 from domain.registration import RegistrationNumber
 from domain.retention import RetentionPlan
 from domain.staff import StaffMember
 from domain.task_force import TaskForce
+from domain.unit import Unit
 from infrastructure.group_commit import Deferred, deferred_writes
 from infrastructure.read_models import VIEWS
 
@@ -40,6 +43,9 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     DialoguePlan: "dialogue_plan",
     Gallring: "gallring",
     RetentionPlan: "retention",
+    Locality: "locality",
+    LocalPlan: "local_plan",
+    Unit: "unit",
     IntegrityIncident: "integrity_incident",
 }
 
@@ -51,6 +57,7 @@ TIMELINE_KINDS = {
     "Issue.Resolved": "issue_resolved",
     "Issue.Closed": "issue_closed",
     "Issue.Reopened": "issue_reopened",
+    "Issue.Replicated": "issue_replicated",
     "Issue.NoteAdded": "dialogue_noted",
     "TaskForce.Formed": "task_force_formed",
     "TaskForce.MemberAdded": "member_added",
@@ -121,6 +128,8 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             responsible_user=(responsibility or {}).get("user_id"),
             parent_id=_str(aggregate.parent_id),
             child_ids=[str(c) for c in aggregate.child_ids],
+            modelled_on=getattr(aggregate, "modelled_on", None),
+            replicas=getattr(aggregate, "replicas", []),
             search_text=" ".join(
                 (
                     aggregate.title,
@@ -151,6 +160,7 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             reference=aggregate.reference,
             decided_on=aggregate.decided_on,
             superseded_by=_str(aggregate.superseded_by),
+            service_impact=aggregate.service_impact,
         )
     elif isinstance(aggregate, Outcome):
         row.update(
@@ -186,9 +196,43 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             partner=aggregate.partner,
             starts_on=aggregate.starts_on,
         )
+    elif isinstance(aggregate, Locality):
+        row.update(locality_columns(aggregate))
+    elif isinstance(aggregate, Unit):
+        row.update(
+            name=aggregate.name,
+            categories=aggregate.categories,
+            contacts=[{"contact_id": k, **v} for k, v in aggregate.contacts.items()],
+        )
+    elif isinstance(aggregate, LocalPlan):
+        row.update(
+            locality=aggregate.locality,
+            year=aggregate.year,
+            title=aggregate.title,
+            goals=aggregate.goals,
+        )
     elif isinstance(aggregate, IntegrityIncident):
         row.update(broken_position=aggregate.broken_position, reason=aggregate.reason)
     return row
+
+
+def locality_columns(locality: Locality) -> dict[str, Any]:
+    """A locality's view columns: its services in recording order, dates as ISO text (JSON)."""
+    return {
+        "name": locality.name,
+        "kind": locality.kind,
+        "population": locality.population,
+        "latitude": locality.latitude,
+        "longitude": locality.longitude,
+        "services": [
+            {
+                "service_id": service_id,
+                **{k: v.isoformat() if isinstance(v, date) else v for k, v in service.items()},
+            }
+            for service_id, service in locality.services.items()
+        ],
+        "search_text": locality.name.casefold(),
+    }
 
 
 def note_row(event: Issue.NoteAdded, position: int, issue_id: str) -> dict[str, Any]:

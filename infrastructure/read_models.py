@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -76,6 +77,8 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("responsible_user", String(200)),
             Column("parent_id", String(36)),
             Column("child_ids", JSON, nullable=False),
+            Column("modelled_on", JSON(none_as_null=True)),  # a replica's model issue
+            Column("replicas", JSON, nullable=False),  # [{issue_id, locality}]
             Column("search_text", Text, nullable=False),
             Column("registration_number", String(20)),  # diarienummer, e.g. "2462-2026/0017"
             Column("registration_year", Integer),
@@ -142,6 +145,9 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("reference", String(200)),
             Column("decided_on", Date),
             Column("superseded_by", String(36)),
+            Column(
+                "service_impact", JSON(none_as_null=True)
+            ),  # null: not assessed (Vetlanda's rule)
             indexes=(("municipality", "position"), ("issue_id", "position")),
         ),
         "outcome": table(
@@ -280,6 +286,35 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
         ),
     }
     views.update(_casework_views(table, views["issue"]))
+    views["locality"] = table(
+        "locality_view",
+        *record_columns(),
+        Column("name", String(200), nullable=False),
+        Column("kind", String(10)),
+        Column("population", Integer),
+        Column("latitude", Float, nullable=False),
+        Column("longitude", Float, nullable=False),
+        Column("services", JSON, nullable=False),  # [{service_id, kind, name, ..., status}]
+        Column("search_text", String(200), nullable=False),
+        indexes=(("municipality", "position"), ("municipality", "latitude")),
+    )
+    views["local_plan"] = table(
+        "local_plan_view",
+        *record_columns(),
+        Column("locality", String(200)),
+        Column("year", Integer, nullable=False),
+        Column("title", String(200), nullable=False),
+        Column("goals", JSON, nullable=False),  # [{text, issue_ids}]
+        indexes=(("municipality", "position"), ("municipality", "year")),
+    )
+    views["unit"] = table(
+        "unit_view",
+        *record_columns(),
+        Column("name", String(200), nullable=False),
+        Column("categories", JSON, nullable=False),
+        Column("contacts", JSON, nullable=False),  # personal data: display_name, email, phone
+        indexes=(("municipality", "position"),),
+    )
     return views
 
 
@@ -333,6 +368,9 @@ REBUILT_FROM_LOG = (
     "gallring",
     "retention",
     "follow_up",
+    "locality",
+    "local_plan",
+    "unit",
     "integrity_incident",
     "note_change",
 )

@@ -196,6 +196,28 @@ class Timeline:
         with self._read() as session:
             return [_span(row) for row in session.execute(query).mappings().all()]
 
+    def outcome_indicators(self, issue_id: str) -> list[tuple[date, list[dict[str, Any]]]]:
+        """The issue's outcomes that are not retracted, as (observed_on, indicators), in order."""
+        outcome = VIEWS["outcome"]
+        query = (
+            select(outcome.c.observed_on, outcome.c.indicators)
+            .where(outcome.c.issue_id == issue_id, outcome.c.status != "retracted")
+            .order_by(outcome.c.observed_on, outcome.c.position)
+        )
+        with self._read() as session:
+            return [(row.observed_on, row.indicators) for row in session.execute(query)]
+
+    def service_impacts(self, issue_id: str) -> list[tuple[str, str, dict[str, Any] | None]]:
+        """The issue's decisions as (title, status, service_impact), in proposing order."""
+        decision = VIEWS["decision"]
+        query = (
+            select(decision.c.title, decision.c.status, decision.c.service_impact)
+            .where(decision.c.issue_id == issue_id)
+            .order_by(decision.c.position)
+        )
+        with self._read() as session:
+            return [(r.title, r.status, r.service_impact) for r in session.execute(query)]
+
     def _conditions(self) -> list[ColumnElement[bool]]:
         wanted, conditions = self.filter, []
         if not self.actor.is_national:

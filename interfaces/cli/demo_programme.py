@@ -19,6 +19,7 @@ from datetime import date
 from uuid import UUID
 
 from application import commands as c
+from interfaces.cli.demo_places import PLACES_LOADERS
 from interfaces.cli.demo_writer import DemoWriter
 
 
@@ -807,3 +808,4 @@ PROGRAMME_LOADERS: list[tuple[str, str, Loader]] = [
     ("0840", "morbylanga", mörbylånga),
     ("1081", "ronneby", ronneby),
 ]
+PROGRAMME_LOADERS += PLACES_LOADERS  # localities, services, plans, contacts: after the issues

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader
 
 from domain.values import Actor
 from infrastructure.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
+from interfaces.exports.indicator_chart import Chart, charts_for, impact_text
 from interfaces.exports.labels import (
     CATEGORIES,
     KINDS,
@@ -75,6 +76,8 @@ class Section:
     height: float
     markers: Iterator[Marker]
     rows: Iterator[TableRow]
+    charts: list[Chart]  # one small chart per outcome indicator
+    impacts: list[tuple[str, str]]  # per decision: its title, and its service impact in words
 
 
 class People:
@@ -151,6 +154,11 @@ def _section(
         height=TOP + LANE_HEIGHT * len(lanes) + 8,
         markers=markers(),
         rows=rows(),
+        charts=charts_for(timeline, heading.id),
+        impacts=[
+            (title, impact_text(impact, lang))
+            for title, _, impact in timeline.service_impacts(heading.id)
+        ],
     )
 
 

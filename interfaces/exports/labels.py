@@ -16,6 +16,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "issue_resolved": ("Ärende löst", "Issue resolved"),
     "issue_closed": ("Ärende avslutat", "Issue closed"),
     "issue_reopened": ("Ärende återöppnat", "Issue reopened"),
+    "issue_replicated": ("Förebild för ärende i annan ort", "Model for an issue elsewhere"),
     "dialogue_noted": ("Dialog antecknad", "Dialogue noted"),
     "task_force_formed": ("Insatsstyrka bildad", "Task force formed"),
     "task_force_due": ("Insatsstyrkans slutdatum", "Task force due"),
@@ -96,6 +97,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "former_member": ("tidigare medlem", "former member"),
     "municipality": ("Kommun", "Municipality"),
     "today": ("I dag", "Today"),
+    "indicators": ("Indikatorer över tid", "Indicators over time"),
+    "service_impact": ("Påverkan på service", "Service impact"),
+    "baseline": ("utgångsläge", "baseline"),
+    "target": ("mål", "target"),
 }
 
 

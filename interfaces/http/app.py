@@ -25,16 +25,20 @@ from interfaces.http.paging import NextPageLinks
 from interfaces.http.problems import install_problem_handlers
 from interfaces.http.routers import (
     audit,
+    contacts,
     decisions,
     exports,
     feeds,
     follow_ups,
     insights,
     issues,
+    localities,
     operations,
     outcomes,
+    plans,
     privacy,
     retention,
+    services,
     staff,
     task_forces,
 )
@@ -57,6 +61,10 @@ ROUTERS = [
     retention.router,
     follow_ups.router,
 ]
+ROUTERS.append(localities.router)
+ROUTERS.append(services.router)
+ROUTERS.append(plans.router)
+ROUTERS.append(contacts.router)
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:

@@ -46,6 +46,12 @@ class DependencyFlags(Schema):
         "/api/v1/issues/{id}/follow-up`) fell due before today (UTC) and was neither cleared "
         "nor moved: a reminder nobody acted on (for a locality: on any of its open issues)."
     )
+    service_closed_without_dialogue: bool = Field(
+        False,
+        description="Raised when a service of the locality (in the register) closed and no "
+        "dialogue, meeting or site visit has been noted on the locality's issues since its "
+        "closing date. A registered locality with such a closing and no issues is listed too.",
+    )
 
 
 class FragileTaskForce(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -119,6 +119,14 @@ class FollowUpOnIssue(Schema):
     note: str | None = Field(description="Null for evaluators: the note is internal.")
     set_by: str | None = Field(description="A pseudonym for evaluators.")
     set_at: datetime
+    modelled_on: dict[str, Any] | None = Field(
+        None,
+        description="A replica's model: `issue_id, locality, title, task_forces[{name, mandate, "
+        "member_roles}]`.",
+    )
+    replicas: list[dict[str, str]] = Field(
+        default_factory=list, description="Issues modelled on this one: `{issue_id, locality}`."
+    )
 
 
 class IssueView(IssueSummary):
@@ -170,6 +178,9 @@ class DecisionView(Record):
     decided_on: date | None
     status: DecisionStatus
     superseded_by: UUID | None
+    service_impact: dict[str, Any] | None = Field(
+        None, description="Effects on local services, or none expected; null: not assessed."
+    )
 
 
 class Indicator(Schema):

@@ -102,6 +102,13 @@ def audit_log(caller: Caller) -> int:
     return 200 if caller.role in (Role.AUDITOR, Role.ADMIN) else 403
 
 
+def contacts(caller: Caller) -> int:
+    """Personal data: caseworkers and admins read their own municipality's contacts only."""
+    if caller.role is None:
+        return 401
+    return 200 if caller.writes else 403
+
+
 def subscribe(caller: Caller) -> int:
     return 401 if caller.role is None else 201
 
@@ -286,6 +293,51 @@ def follow_up_to_clear(s: Seeder) -> Call:
     )
     assert response.status_code == 200, response.text
     return Call({"issue_id": issue_id})
+
+
+def a_locality(s: Seeder, name: str | None = None) -> str:
+    """A registered locality in the seeder's municipality, with fresh name unless one is given."""
+    body = {
+        "municipality": s.municipality,
+        "name": name or f"Ort {next(s.counter)}",
+        "kind": "by",
+        "population": 120,
+        "latitude": 58.02,
+        "longitude": 16.01,
+    }
+    return str(s.post("/api/v1/localities", body)["id"])
+
+
+def a_plan(s: Seeder, issue_id: str) -> str:
+    body = {
+        "municipality": s.municipality,
+        "locality": "Falerum",
+        "year": 2025,
+        "title": "Lokal utvecklingsplan",
+        "goals": [{"text": "En levande by med service.", "issue_ids": [issue_id]}],
+    }
+    return str(s.post("/api/v1/plans", body)["id"])
+
+
+def a_unit(s: Seeder) -> str:
+    body = {"municipality": s.municipality, "name": "Samhällsbyggnad", "categories": ["fuel"]}
+    return str(s.post("/api/v1/units", body)["id"])
+
+
+def a_service(s: Seeder, locality_id: str) -> str:
+    body = {"kind": "groceries", "name": "Lanthandeln", "opened_on": "2019-05-01"}
+    answer = s.post(f"/api/v1/localities/{locality_id}/services", body, expect=200)
+    return str(answer["service_id"])
+
+
+def on_locality(body: Json) -> Prepare:
+    return lambda s: Call({"locality_id": a_locality(s)}, body)
+
+
+def service_closing(s: Seeder) -> Call:
+    locality_id = a_locality(s)
+    body = {"closed_on": "2024-08-31", "reason": "Handlaren gick i pension."}
+    return Call({"locality_id": locality_id, "service_id": a_service(s, locality_id)}, body)
 
 
 REASON = {"reason": "Byalaget drog tillbaka frågan."}
@@ -529,6 +581,61 @@ EXPECTED |= {
         roles_at_home(Role.ADMIN, foreign=404), gallring_of_an_issue
     ),
 }
+LOC = "/api/v1/localities"
+EXPECTED.update(
+    {
+        # localities and their services: registered in the caller's municipality, like issues
+        ("POST", LOC): Rule(
+            command(201, foreign=403),
+            lambda s: Call(
+                body={
+                    "municipality": ÅTVIDABERG,
+                    "name": f"Ort {next(s.counter)}",
+                    "latitude": 58.0,
+                    "longitude": 16.0,
+                }
+            ),
+        ),
+        ("GET", LOC): Rule(read_list),
+        ("GET", f"{LOC}/{{locality_id}}"): Rule(read_record),
+        ("GET", f"{LOC}/{{locality_id}}/history"): Rule(history),
+        ("POST", f"{LOC}/{{locality_id}}/services"): Rule(
+            OK, on_locality({"kind": "fuel", "name": "Macken", "operator": "OKQ8"})
+        ),
+        ("POST", f"{LOC}/{{locality_id}}/services/{{service_id}}/close"): Rule(OK, service_closing),
+        ("GET", "/api/v1/insights/service-access"): Rule(read_list),
+        ("GET", "/api/v1/insights/service-impact"): Rule(read_list),
+        ("POST", f"{ISS}/{{issue_id}}/replicate"): Rule(CREATED, on_issue({"locality": "Grebo"})),
+        ("POST", "/api/v1/plans"): Rule(
+            command(201, foreign=403),
+            lambda s: Call(
+                body={
+                    "municipality": ÅTVIDABERG,
+                    "year": 2025,
+                    "title": "Handlingsplan Falerum 2025",
+                    "goals": [{"text": "Behåll butiken.", "issue_ids": [s.issue()]}],
+                }
+            ),
+        ),
+        ("GET", "/api/v1/plans"): Rule(read_list),
+        ("POST", "/api/v1/units"): Rule(
+            command(201, foreign=403),
+            lambda s: Call(
+                body={"municipality": ÅTVIDABERG, "name": "Näringslivsenheten", "categories": []}
+            ),
+        ),
+        ("POST", "/api/v1/units/{unit_id}/contacts"): Rule(
+            OK,
+            lambda s: Call(
+                {"unit_id": a_unit(s)},
+                {"display_name": "Eva Sjö", "role": "näringslivsutvecklare", "phone": "023-82000"},
+            ),
+        ),
+        ("GET", "/api/v1/contacts"): Rule(contacts),
+        ("GET", "/api/v1/insights/indicators"): Rule(read_list),
+        ("GET", "/api/v1/plans/{plan_id}"): Rule(read_record),
+    }
+)
 
 
 # --- the shared world --------------------------------------------------------------------------
@@ -591,6 +698,8 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
         "subject_id": subjects["items"][0]["subject_id"],
         "user_id": user,
         "locality": locality,
+        "locality_id": a_locality(seeder, f"{locality} by"),
+        "plan_id": a_plan(seeder, issue_id),
     }
 
 
@@ -692,6 +801,8 @@ TIME_TRAVEL = [
     f"{TFS}/{{task_force_id}}",
     f"{DEC}/{{decision_id}}",
     f"{OUT}/{{outcome_id}}",
+    "/api/v1/localities/{locality_id}",
+    "/api/v1/plans/{plan_id}",
 ]
 
 
@@ -711,12 +822,14 @@ def test_a_list_filtered_on_another_municipality_is_empty(world: World) -> None:
         if m == "GET" and "{" not in p and "municipality" in _query_names(world.app, p)
     ]
     assert len(filtered) >= 4
+    query = {"municipality": SÖDERHAMN}
     callers = [c for c in CALLERS if c.scope == "own"]
     failures = [
         f
         for m, p in filtered
         for c in callers
         if (f := run_cell(world, m, p, c, _filtered_on_söderhamn(p)))
+        if (f := run_cell(world, m, p, c, Rule(EXPECTED[(m, p)].expect, query=query)))
     ]
     assert not failures, "\n".join(failures)
 

@@ -170,3 +170,20 @@ def test_the_cli_loads_the_demo_and_the_api_shows_it(
         assert any("Fjällnäs" in i["title"] for i in listed.json()["items"])
     finally:
         get_settings.cache_clear()
+
+
+def test_the_demo_has_places_services_impact_a_replica_plans_and_contacts(demo: Samverkan) -> None:
+    from infrastructure.service_access import ServiceAccess
+
+    ljusdal = Actor("demo.ljusdal.1", Role.CASEWORKER, "2161")
+    access = ServiceAccess(demo.events).report(ljusdal, None, "groceries", 30.0)
+    assert {i["name"] for i in access if i["beyond"]} >= {"Ramsjö"}
+    assert all(
+        s["name"].startswith("[Demo]") for loc in rows(demo, "locality") for s in loc["services"]
+    )
+    assert any(d["service_impact"] for d in rows(demo, "decision") if d["municipality"] == "0685")
+    replicas = [i for i in rows(demo, "issue") if i["modelled_on"]]
+    assert [(i["municipality"], i["locality"]) for i in replicas] == [("2182", "Ljusne")]
+    assert {p["municipality"] for p in rows(demo, "local_plan")} == {"1081", "2062"}
+    assert all(p["title"].startswith("[Demo]") for p in rows(demo, "local_plan"))
+    assert {u["municipality"] for u in rows(demo, "unit")} == {"2080"}

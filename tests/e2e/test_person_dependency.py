@@ -267,6 +267,7 @@ def test_the_insight_reads_the_same_on_every_backend(samverkan: Samverkan) -> No
         "lead_without_backup": False,
         "on_leave": False,
         "overdue_follow_up": False,
+        "service_closed_without_dialogue": False,
     }
     later = datetime.now(UTC) + timedelta(days=100)
     [stale] = Insights(samverkan.events).person_dependency(national, None, later)["issues"]

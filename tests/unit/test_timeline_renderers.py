@@ -116,6 +116,12 @@ class FakeTimeline:
     def task_forces(self, issue_id: str) -> list[TaskForceSpan]:
         return [SPAN]
 
+    def outcome_indicators(self, issue_id: str) -> list[tuple[Any, list[dict[str, Any]]]]:
+        return []
+
+    def service_impacts(self, issue_id: str) -> list[tuple[str, str, Any]]:
+        return []
+
     def narrowed(self, **changes: Any) -> FakeTimeline:
         return replace(self, filter=replace(self.filter, **changes))
 

@@ -230,3 +230,25 @@ def withdraw_note(
     """
     command = c.WithdrawNote(issue_id=issue_id, note_id=note_id, **body.model_dump())
     return dispatch(bus, command, ctx, response)
+
+
+@router.post(
+    "/{issue_id}/replicate", status_code=201, response_model=Accepted, responses=COMMAND_ERRORS
+)
+def replicate_issue(
+    issue_id: UUID,
+    body: body_of(c.ReplicateIssue, "issue_id", "task_force_ids"),  # type: ignore[valid-type]
+    bus: BusDep,
+    ctx: ContextDep,
+    queries: QueriesDep,
+    caller: CallerDep,
+    response: Response,
+) -> Any:
+    """ReplicateIssue: a new issue in another locality of the municipality, modelled on this one
+    (Söderhamn's Trönö model): its description and category, and each task force's name,
+    mandate and member roles, no people. The new issue's view shows `modelled_on`, this one's
+    `replicas`. The answer describes the new issue."""
+    task_forces = queries.page("task_force", caller, {"issue_id": str(issue_id)}, 500, None)
+    ids = [UUID(str(t["id"])) for t in reversed(task_forces.items)]  # in forming order
+    command = c.ReplicateIssue(issue_id=issue_id, task_force_ids=ids, **body.model_dump())
+    return dispatch(bus, command, ctx, response, location=PATH)
