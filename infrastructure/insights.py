@@ -208,7 +208,8 @@ class _PersonDependency:
         for key, closing in self.closings.items():
             if key not in listed:
                 base = {k: closing[k] for k in ("municipality", "locality")}
-                row = self._assess({**base, "open_issues": 0}, [], [], False)
+                none = dict.fromkeys(("orphaned", "on_leave", "overdue_follow_up"), False)
+                row = self._assess({**base, "open_issues": 0}, [], [], none)
                 row["flags"]["service_closed_without_dialogue"] = True
                 localities.append(row)
 

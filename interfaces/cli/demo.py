@@ -12,7 +12,7 @@ import typer
 
 from infrastructure.bootstrap import Samverkan
 from interfaces.cli.demo_conductor import StoryConductor
-from interfaces.cli.demo_programme import PROGRAMME_LOADERS
+from interfaces.cli.demo_programme import PROGRAMME_LOADERS, Loader
 from interfaces.cli.demo_writer import DemoWriter
 
 
@@ -25,12 +25,19 @@ def load_demo(samverkan: Samverkan, only_if_empty: bool = False) -> int:
     if only_if_empty and samverkan.events.recorder.max_notification_id():
         return 0
     conductor = StoryConductor()
-    writers = [
-        (DemoWriter(samverkan.bus, code, slug, conductor), loader)
-        for code, slug, loader in PROGRAMME_LOADERS
-    ]
-    conductor.run({writer.slug: partial(loader, writer) for writer, loader in writers})
-    return sum(writer.count for writer, _ in writers)
+    chapters: dict[str, list[Loader]] = {}
+    codes: dict[str, str] = {}
+    for code, slug, loader in PROGRAMME_LOADERS:  # a municipality's later chapters follow on
+        chapters.setdefault(slug, []).append(loader)
+        codes[slug] = code
+    writers = {slug: DemoWriter(samverkan.bus, codes[slug], slug, conductor) for slug in chapters}
+    conductor.run({slug: partial(_tell, writers[slug], chapters[slug]) for slug in chapters})
+    return sum(writer.count for writer in writers.values())
+
+
+def _tell(writer: DemoWriter, chapters: list[Loader]) -> None:
+    for chapter in chapters:
+        chapter(writer)
 
 
 app = typer.Typer(no_args_is_help=True, help="The demo programme.")
