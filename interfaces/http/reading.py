@@ -25,11 +25,11 @@ Version = Annotated[int | None, Query(ge=1, description="The record as it was at
 AsOf = Annotated[AwareDatetime | None, Query(description="The record as it was at this instant.")]
 
 
-def get_queries(request: Request) -> RecordQueries:
+async def get_queries(request: Request) -> RecordQueries:
     return request.app.state.queries  # type: ignore[no-any-return]
 
 
-def get_policy(request: Request) -> AccessPolicy:
+async def get_policy(request: Request) -> AccessPolicy:
     return request.app.state.samverkan.policy  # type: ignore[no-any-return]
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from domain.values import Actor
 from infrastructure.tokens import InvalidTokenError, TokenVerifier
@@ -63,16 +64,17 @@ def parse_rate(spec: str) -> tuple[float, float] | None:
     return count, count / per
 
 
-def current_actor(
+async def current_actor(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
+    """The caller named by the bearer token (async: no thread handoff for a cheap check)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidTokenError("missing bearer token")
-    return _verified(request, credentials.credentials)
+    return await _verified(request, credentials.credentials)
 
 
-def feed_actor(
+async def feed_actor(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     access_token: Annotated[
@@ -86,13 +88,21 @@ def feed_actor(
 ) -> Actor:
     """The caller of a calendar feed: the Authorization header, or `access_token` for ICS."""
     if credentials is None and access_token and request.query_params.get("format") == "ics":
-        return _verified(request, access_token)
-    return current_actor(request, credentials)
+        return await _verified(request, access_token)
+    return await current_actor(request, credentials)
 
 
-def _verified(request: Request, token: str) -> Actor:
+async def _verified(request: Request, token: str) -> Actor:
+    """A recently verified token is answered from memory; a local key's signature is checked
+    on the event loop (CPU only, well under a millisecond); an OIDC provider's JWKS may have
+    to be fetched, so that check runs on a worker thread."""
     verifier: TokenVerifier = request.app.state.verifier
-    actor = verifier.verify(token)
+    actor = verifier.recall(token)
+    if actor is None:
+        if verifier.may_block:
+            actor = await run_in_threadpool(verifier.verify, token)
+        else:
+            actor = verifier.verify(token)
     request.app.state.rate_limiter.take(actor.user_id)
     request.state.actor = actor
     return actor
