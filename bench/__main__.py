@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bench import history, http, lists, replay, store, streaming_export
 from bench.common import POSTGRES_URL, ROUNDS, Figure, say
 from bench.machine import describe
+from bench.product import BACKENDS, available
 
 FIGURES: dict[str, Callable[[], list[Figure]]] = {
     "http": http.measure_http,
@@ -18,7 +19,7 @@ FIGURES: dict[str, Callable[[], list[Figure]]] = {
         for callers in (1, store.CALLERS)
     ],
     "history": lambda: [history.measure("sqlite")],
-    "replay": lambda: [replay.measure("sqlite")],
+    "replay": lambda: [replay.measure(backend) for backend in BACKENDS if available(backend)],
     "lists": lambda: [lists.measure("sqlite")],
     "export": lambda: [_streaming_export()],
     "scale": lambda: [http.measure_scale_out()],
