@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,12 +27,20 @@ from domain.dialogue_plan import dialogue_plan_id
 from domain.staff import staff_member_id
 from domain.values import Category, NoteKind, RaisedByKind
 
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=r"\S")]
+# Text holds no NUL and no other C0 control character but tab, line feed and carriage return
+# (a database may refuse them, a log line may be forged with them), and is not blank.
+CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+TEXT = rf"^[^{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*$"
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=TEXT)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=TEXT)]
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
-UserId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^\S+$")]
+USER_ID = r"^[A-Za-z0-9._@-]{1,64}$"
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USER_ID)]
 DECIMAL_TEXT = r"^[+-]?[0-9]{1,20}(\.[0-9]{1,10})?$"
-DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Business dates lie in 1900-2100: nothing the municipality records is older or later, and
+# date arithmetic on them (deadlines, dialogue intervals) can never overflow.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+DATE_TEXT = r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
 
 
 def _decimal_input(value: Any) -> Any:
@@ -42,8 +51,16 @@ def _decimal_input(value: Any) -> Any:
 
 def _date_input(value: Any) -> Any:
     # pydantic would read a number as a Unix timestamp; the contract says dates are YYYY-MM-DD.
-    if not isinstance(value, date) and not (isinstance(value, str) and re.match(DATE_TEXT, value)):
+    if isinstance(value, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value):
+        return value
+    if not isinstance(value, date):
         raise ValueError("write a date as YYYY-MM-DD")
+    return value
+
+
+def _within_bounds(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"a date lies between {FIRST_DAY} and {LAST_DAY}")
     return value
 
 
@@ -53,7 +70,12 @@ FiniteDecimal = Annotated[
     Field(allow_inf_nan=False),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_TEXT}]}),
 ]
-Day = Annotated[date, BeforeValidator(_date_input)]
+Day = Annotated[
+    date,
+    BeforeValidator(_date_input),
+    AfterValidator(_within_bounds),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_TEXT}),
+]
 
 
 class Command(BaseModel):

@@ -31,3 +31,14 @@ class ConflictError(ApplicationError):
 
 class StoreUnavailableError(ApplicationError):
     """The event store cannot be reached; the command was not recorded."""
+
+
+class IntegrityAlarmError(ApplicationError):
+    """The log's chain does not verify where a writer would extend it; nothing is written.
+
+    Only `samverkan audit incident` ends the alarm; reads go on meanwhile.
+    """
+
+
+class UnstorableInputError(ApplicationError):
+    """The database refused a value of this command (its input was at fault); nothing written."""

@@ -6,9 +6,10 @@ derived from the dialogue notes on the locality's issues; the plan only says how
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from uuid import UUID, uuid5
+
+from dateutil.relativedelta import relativedelta
 
 from domain.base import CaseAggregate, require_text
 from domain.values import Provenance
@@ -23,11 +24,16 @@ def dialogue_plan_id(municipality: str, locality: str) -> UUID:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day where it is shorter."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    """The same day `months` later, or the month's last day where it is shorter.
+
+    A date stored before dates were bounded (say 9999-12-15) cannot overflow a read: past the
+    last representable day, the answer is that day.
+    """
+    try:
+        later: date = day + relativedelta(months=months)
+        return later
+    except (OverflowError, ValueError):
+        return date.max
 
 
 def next_dialogue_due(starts_on: date, every_months: int, last_dialogue_on: date | None) -> date:

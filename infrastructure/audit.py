@@ -35,6 +35,7 @@ from infrastructure.queries import Page, decode_cursor, encode_cursor
 from infrastructure.read_models import VIEWS
 
 STREAM_PAGE = 1000
+INCIDENT_TOPIC = "domain.incident:IntegrityIncident.Recorded"
 # Every event carries these; they are an item's own fields, or not the auditor's business.
 ENVELOPE = frozenset(
     {
@@ -141,7 +142,7 @@ class AuditQueries:
             return {}
         t = self.table
         query = select(t.c.id, t.c.originator_id, t.c.originator_version, t.c.topic, t.c.state)
-        rows = session.execute(query.where(t.c.id.in_(positions)))
+        rows = session.execute(query.where(t.c.id.in_(positions))).all()
         return {
             r.id: StoredEvent(r.originator_id, r.originator_version, r.topic, bytes(r.state))
             for r in rows
@@ -173,15 +174,28 @@ class AuditQueries:
             t.c.id, t.c.originator_id, t.c.originator_version, t.c.topic, t.c.state
         ).order_by(t.c.id)
         links_query = select(chain_link).order_by(chain_link.c.position)
+        incident_query = events_query.where(t.c.topic == INCIDENT_TOPIC)
         with self._snapshot() as connection:
             head = connection.execute(select(chain_head).where(chain_head.c.id == 1)).first()
             streaming = connection.execution_options(yield_per=STREAM_PAGE)
-            return verify_chain(
+            result = verify_chain(
                 streaming.execute(events_query),
                 streaming.execute(links_query),
                 head,
                 key,
             )
+            incidents = [self._incident(r) for r in connection.execute(incident_query).all()]
+        return result.with_incidents(incidents)
+
+    def _incident(self, row: Any) -> dict[str, Any]:
+        stored = StoredEvent(row.originator_id, row.originator_version, row.topic, bytes(row.state))
+        event: Any = self.events.mapper.to_domain_event(stored)
+        return {
+            "position": row.id,
+            "recorded_at": event.timestamp,
+            "recorded_by": event.actor["user_id"],
+            **event_data(event),
+        }
 
     def _snapshot(self) -> AbstractContextManager[Connection]:
         return snapshot(self.events)
@@ -189,9 +203,15 @@ class AuditQueries:
 
 @contextmanager
 def snapshot(events: EventStore) -> Iterator[Connection]:
-    """A read-only connection whose statements all see the same committed state."""
+    """A read-only connection of its own whose statements all see the same committed state.
+
+    It comes from outside the pool and is closed after use, so no earlier read left on a
+    pooled connection (an unfinished result, a stale transaction) can freeze what it sees.
+    """
     engine = events.datastore.engine
     assert isinstance(engine, Engine)
+    if not events.datastore.is_sqlite_in_memory_db:  # a new connection would see another db
+        engine = events.unpooled_engine()
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")

@@ -22,9 +22,10 @@ from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Engine, Select, bindparam, create_engine, insert, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from domain.decision import Decision
 from domain.issue import Issue
@@ -35,6 +36,7 @@ from infrastructure.integrity import chain_metadata, extend_chain
 
 SNAPSHOT_INTERVAL = 50  # a command never replays more than this many events
 LOCKED = "samverkan.events_locked"
+SQLITE_BEGIN = "samverkan_sqlite_begin"
 
 
 class DateAsISO(Transcoding):
@@ -70,7 +72,7 @@ class ChainedRecorder(SQLAlchemyApplicationRecorder):
             _Inserted(id, e.originator_id, e.originator_version, e.topic, e.state)
             for id, e in zip(ids, stored_events, strict=True)
         ]
-        extend_chain(session, self.chain_key, records)
+        extend_chain(session, self.chain_key, records, self.events_record_cls.__table__)
         return ids
 
     def _lock_and_notify(self, session: Session) -> None:
@@ -178,8 +180,13 @@ class StoreFactory(SQLAlchemyFactory):
         if url.startswith("sqlite"):
             self.datastore = SQLAlchemyDatastore(url=url, connect_args={"timeout": 30})
             sqlalchemy_event.listen(self.datastore.engine, "connect", _sqlite_durability)
+            sqlalchemy_event.listen(self.datastore.engine, "begin", _sqlite_begin)
             if ":memory:" not in url:
                 self.datastore.write_lock = Semaphore()  # SQLite has one writer
+                # WAL on connect, before any BEGIN: it cannot be switched inside a transaction.
+                sqlalchemy_event.listen(self.datastore.engine, "connect", _sqlite_wal)
+                self.datastore._tried_init_sqlite_wal_mode = True
+                self.datastore.is_sqlite_wal_mode = True
         else:
             self.datastore = SQLAlchemyDatastore(
                 url=url,
@@ -204,16 +211,30 @@ class StoreFactory(SQLAlchemyFactory):
 
 
 def _sqlite_durability(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's pysqlite recipe: the driver emits no BEGIN of its own, so SQLAlchemy's BEGIN
+    # and ROLLBACK are real. A read is then a transaction that ends, and a connection back in
+    # the pool never keeps an unfinished SELECT's snapshot (which froze its view before).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=FULL")  # a 2xx means the command is on disk
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
+def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA journal_mode=WAL").close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """BEGIN, or BEGIN IMMEDIATE where a writer asks for the write lock up front."""
+    connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get(SQLITE_BEGIN, '')}")
+
+
 class EventStore(Application):
     """The log of every event, and the repository that rebuilds aggregates from it."""
 
     name = "Samverkan"
+    _unpooled: Engine | None = None
     snapshotting_intervals: ClassVar[dict[type, int]] = {
         Issue: SNAPSHOT_INTERVAL,
         TaskForce: SNAPSHOT_INTERVAL,
@@ -244,6 +265,19 @@ class EventStore(Application):
     def transaction(self) -> Any:
         """One database transaction; events saved and rows written inside it commit together."""
         return self.recorder.transaction()  # type: ignore[attr-defined]
+
+    def unpooled_engine(self) -> Engine:
+        """The store through connections opened for one use and closed: verify reads on one
+        of its own, which nothing left behind on a pooled connection can have frozen."""
+        if self._unpooled is None:
+            assert self.datastore.engine is not None
+            self._unpooled = create_engine(self.datastore.engine.url, poolclass=NullPool)
+        return self._unpooled
+
+    def close(self) -> None:
+        if self._unpooled is not None:
+            self._unpooled.dispose()
+        super().close()
 
     def reading(self) -> Any:
         """A read-only transaction: it never queues behind SQLite's writer, nor commits."""

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from application.errors import WriteConflictError
 
 DEFERRED = "samverkan.deferred"
+WRITER = "samverkan_sqlite_begin"  # read by the SQLite engine's BEGIN (event_store.py)
 DATABASE_ERRORS = (sa.SQLAlchemyError, es.PersistenceError)
 
 
@@ -101,6 +102,10 @@ class GroupCommitter:
         self.max_seconds = max_seconds
         self.translate = translate  # a database error's meaning, for the innocent members
         self._turn = threading.Lock()  # only its holder touches the open batch's session
+        # After a batch that the database refused for one member's input, batches hold one
+        # member each for a moment, so the retried innocents commit and the culprit fails alone.
+        self.solo_seconds = 1.0
+        self._solo_until = 0.0
         self._state = threading.Lock()
         self._waiting = 0
         self._batch: Batch | None = None
@@ -147,6 +152,9 @@ class GroupCommitter:
             transactions.reset(transaction.token)  # each member sets it in its own thread
         try:
             transaction.__enter__()  # BEGIN, and nested from here on: no member commits alone
+            # SQLite: take the write lock now, so no read of this batch sees a snapshot that
+            # another process's commit makes stale before this batch writes.
+            transaction.session.connection(execution_options={WRITER: "IMMEDIATE"})
         except BaseException:
             transaction.session.close()
             if transaction.lock is not None:
@@ -159,6 +167,7 @@ class GroupCommitter:
     def _should_close(self, batch: Batch) -> bool:
         return (
             self.waiting == 0
+            or time.monotonic() < self._solo_until
             or batch.poisoner is not None
             or batch.members >= self.max_members
             or time.monotonic() - batch.opened >= self.max_seconds
@@ -177,6 +186,8 @@ class GroupCommitter:
                 session.commit()
         except BaseException as error:
             batch.failure = error
+            if batch.members > 1 and refused_input(error):
+                self._solo_until = time.monotonic() + self.solo_seconds
             with suppress(Exception):
                 session.rollback()
         finally:
@@ -190,6 +201,11 @@ class GroupCommitter:
     def _settle(self, batch: Batch, member: Member) -> None:
         """Raise what this member must see: its own error, or the batch's if it did not commit."""
         if batch.failure is not None and batch.poisoner is not member:
+            if batch.members > 1 and refused_input(batch.failure):
+                raise WriteConflictError(
+                    "The database refused a command committed together with this one; "
+                    "this one is retried on its own."
+                ) from batch.failure
             meaning = self.translate(batch.failure)
             if meaning is not None and not isinstance(meaning, WriteConflictError):
                 raise meaning from batch.failure
@@ -198,6 +214,14 @@ class GroupCommitter:
             ) from batch.failure
         if member.error is not None:
             raise member.error
+
+
+def refused_input(error: BaseException) -> bool:
+    """A database error caused by what was written (a value, a constraint), not by the
+    database's state: retrying the innocent members alone lets them commit."""
+    if isinstance(error, sa.DataError | sa.IntegrityError | es.DataError | es.IntegrityError):
+        return True
+    return isinstance(error, sa.StatementError) and not isinstance(error, sa.DBAPIError)
 
 
 def in_a_transaction() -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from application.ports import CommandResult, Holdings
 from domain.dialogue_plan import next_dialogue_due
-from domain.values import Actor, IssueStatus, NoteKind, TaskForceStatus
+from domain.values import Actor, IssueStatus, NoteKind, Role, TaskForceStatus
 from infrastructure.event_store import EventStore
 from infrastructure.read_models import VIEWS
 
@@ -33,20 +33,28 @@ Row = dict[str, Any]
 def holdings_of(session: Session, municipality: str, user_id: str) -> Holdings:
     """Open issues that `user_id` is responsible for, and active task forces they lead."""
     issue, task_force = VIEWS["issue"], VIEWS["task_force"]
-    issue_ids = session.execute(
-        select(issue.c.id).where(
-            issue.c.responsible_user == user_id,
-            issue.c.municipality == municipality,
-            issue.c.status == IssueStatus.OPEN,
+    issue_ids = (
+        session.execute(
+            select(issue.c.id).where(
+                issue.c.responsible_user == user_id,
+                issue.c.municipality == municipality,
+                issue.c.status == IssueStatus.OPEN,
+            )
         )
-    ).scalars()
-    task_force_ids = session.execute(
-        select(task_force.c.id).where(
-            task_force.c.lead_user == user_id,
-            task_force.c.municipality == municipality,
-            task_force.c.status == TaskForceStatus.ACTIVE,
+        .scalars()
+        .all()
+    )
+    task_force_ids = (
+        session.execute(
+            select(task_force.c.id).where(
+                task_force.c.lead_user == user_id,
+                task_force.c.municipality == municipality,
+                task_force.c.status == TaskForceStatus.ACTIVE,
+            )
         )
-    ).scalars()
+        .scalars()
+        .all()
+    )
     return Holdings([UUID(i) for i in issue_ids], [UUID(t) for t in task_force_ids])
 
 
@@ -126,15 +134,19 @@ class _PersonDependency:
 
     def _issues(self) -> list[Row]:
         issue = self.issue
-        rows = self.session.execute(
-            select(
-                issue.c.id.label("issue_id"),
-                issue.c.municipality,
-                issue.c.locality,
-                issue.c.title,
-                issue.c.responsible_user,
-            ).where(self.scope, issue.c.status == IssueStatus.OPEN)
-        ).mappings()
+        rows = (
+            self.session.execute(
+                select(
+                    issue.c.id.label("issue_id"),
+                    issue.c.municipality,
+                    issue.c.locality,
+                    issue.c.title,
+                    issue.c.responsible_user,
+                ).where(self.scope, issue.c.status == IssueStatus.OPEN)
+            )
+            .mappings()
+            .all()
+        )
         tallies = self._tallies([issue.c.id], issue.c.status == IssueStatus.OPEN)
         out = []
         for row in rows:
@@ -189,7 +201,7 @@ class _PersonDependency:
             .group_by(*keys, log.c.actor_user)
         )
         grouped: dict[tuple[Any, ...], list[Tally]] = defaultdict(list)
-        for *key, user, events, recent_events, last_at in self.session.execute(query):
+        for *key, user, events, recent_events, last_at in self.session.execute(query).all():
             grouped[tuple(key)].append(Tally(user, events, int(recent_events or 0), last_at))
         return grouped
 
@@ -215,13 +227,19 @@ class _PersonDependency:
                 select(log.c.record_id)
                 .select_from(log.join(tf, tf.c.id == log.c.record_id))
                 .where(active, log.c.type == "TaskForce.LeadHandedOver")
-            ).scalars()
+            )
+            .scalars()
+            .all()
         )
-        rows = self.session.execute(
-            select(tf, self.issue.c.locality)
-            .select_from(tf.join(self.issue, self.issue.c.id == tf.c.issue_id))
-            .where(active)
-        ).mappings()
+        rows = (
+            self.session.execute(
+                select(tf, self.issue.c.locality)
+                .select_from(tf.join(self.issue, self.issue.c.id == tf.c.issue_id))
+                .where(active)
+            )
+            .mappings()
+            .all()
+        )
         return [self._task_force(dict(r), r["id"] in handed_over) for r in rows]
 
     def _task_force(self, row: Row, handed_over: bool) -> Row:
@@ -256,14 +274,20 @@ def _dialogue_cycle(
         .select_from(note.join(issue, issue.c.id == note.c.issue_id))
         .where(scoped(issue.c.municipality, actor, municipality))
         .where(note.c.kind.in_([str(k) for k in DIALOGUE_KINDS]))
+        # Evaluators see public notes only: not even the date of another one.
+        .where(note.c.public.is_(True) if actor.role == Role.EVALUATOR else true())
         .group_by(issue.c.municipality, issue.c.locality)
-    )
+    ).all()
     last_on = {(m, loc): day for m, loc, day in last_notes}
-    plans = session.execute(
-        select(plan)
-        .where(scoped(plan.c.municipality, actor, municipality))
-        .order_by(plan.c.municipality, plan.c.locality)
-    ).mappings()
+    plans = (
+        session.execute(
+            select(plan)
+            .where(scoped(plan.c.municipality, actor, municipality))
+            .order_by(plan.c.municipality, plan.c.locality)
+        )
+        .mappings()
+        .all()
+    )
     out = []
     for row in plans:
         last = last_on.get((row["municipality"], row["locality"]))

@@ -5,6 +5,11 @@ deleted, inserted or swapped event breaks every link after it. The head (last po
 hash) is signed with a key kept outside the database, so deleting the newest events, or
 rewriting the whole chain, is caught too. Links and head are written in the same transaction
 as the events, so a crash never leaves them disagreeing.
+
+No writer extends a chain it has not checked: before the first link of a transaction, the
+head's signature is verified and the head must equal the stored link at its position (one
+HMAC and one indexed read per batch). A failed check raises the integrity alarm: nothing is
+written until `samverkan audit incident` records the break in the log (see docs/integrity.md).
 """
 
 from __future__ import annotations
@@ -12,12 +17,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, select
+import structlog
+from prometheus_client import Gauge
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
+from application.errors import IntegrityAlarmError
 from infrastructure.group_commit import Deferred, deferred_writes
 
 CHAIN_TIP = "chain_tip"
@@ -39,9 +57,86 @@ chain_head = Table(
     Column("signature", String(64), nullable=False),
 )
 
-READ_HEAD = select(chain_head.c.position, chain_head.c.hash)
+# The head, the stored link at its position and the last stored link: one indexed read.
+READ_HEAD = select(
+    chain_head.c.position,
+    chain_head.c.hash,
+    chain_head.c.signature,
+    select(chain_link.c.hash)
+    .where(chain_link.c.position == chain_head.c.position)
+    .scalar_subquery()
+    .label("link_hash"),
+    select(func.max(chain_link.c.position)).scalar_subquery().label("last_link"),
+).where(chain_head.c.id == 1)
+LAST_LINK = (
+    select(chain_link.c.position, chain_link.c.hash).order_by(chain_link.c.position.desc()).limit(1)
+)
 MOVE_HEAD = chain_head.update().where(chain_head.c.id == 1)
 ADD_LINKS = chain_link.insert()  # built once, like MOVE_HEAD: no cache key per write
+# Set in a session by `samverkan audit incident`: extend from the stored chain's end, as found.
+CONTINUE_FROM_STORED_END = "samverkan.continue_from_stored_end"
+
+logger = structlog.get_logger("samverkan.integrity")
+ALARM_GAUGE = Gauge(
+    "samverkan_integrity_alarm", "1 while the log's chain does not verify where writers extend it"
+)
+
+
+class Alarm:
+    """Whether this process found the chain broken; logs once when that changes."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def raise_(self, reason: str, position: int) -> IntegrityAlarmError:
+        if self.reason is None:
+            logger.error("integrity alarm", reason=reason, position=position)
+        self.reason = reason
+        ALARM_GAUGE.set(1)
+        return IntegrityAlarmError(
+            f"The event log's chain does not verify ({reason}); no command is accepted until "
+            "an operator records the incident (samverkan audit incident)."
+        )
+
+    def clear(self) -> None:
+        if self.reason is not None:
+            logger.warning("integrity alarm ended")
+        self.reason = None
+        ALARM_GAUGE.set(0)
+
+
+ALARM = Alarm()
+
+
+@dataclass(frozen=True)
+class HeadCheck:
+    """What a writer finds where it would extend the chain."""
+
+    position: int
+    hash: bytes
+    broken: str | None  # why the chain may not be extended, or None
+
+    @property
+    def stored(self) -> bool:
+        return self.position > 0
+
+
+def check_head(session: Session, key: bytes) -> HeadCheck:
+    """Verify the signed head against the key and the stored links, without writing."""
+    head = session.execute(READ_HEAD).first()
+    if head is None:
+        last = session.execute(LAST_LINK).first()
+        if last is not None:
+            return HeadCheck(0, GENESIS, "the signed head is missing")
+        return HeadCheck(0, GENESIS, None)
+    position, head_hash = int(head.position), bytes(head.hash)
+    if not hmac.compare_digest(head.signature, sign_head(key, position, head_hash)):
+        return HeadCheck(position, head_hash, "the head's signature does not match its content")
+    if head.link_hash is None or bytes(head.link_hash) != head_hash:
+        return HeadCheck(position, head_hash, "the head does not match the stored chain")
+    if head.last_link is not None and int(head.last_link) != position:
+        return HeadCheck(position, head_hash, "links were added past the signed head")
+    return HeadCheck(position, head_hash, None)
 
 
 def link_hash(
@@ -59,7 +154,7 @@ def sign_head(key: bytes, position: int, head_hash: bytes) -> str:
     return hmac.new(key, f"{position}:{head_hash.hex()}".encode(), hashlib.sha256).hexdigest()
 
 
-def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
+def extend_chain(session: Session, key: bytes, records: Sequence[Any], events: Table) -> None:
     """Link newly inserted event records (with ids) to the chain, inside the caller's transaction.
 
     Must run while the writer holds the event table's lock, so links are made in id order.
@@ -70,6 +165,8 @@ def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
     tip = deferred.get(CHAIN_TIP) if deferred is not None else None
     if not isinstance(tip, ChainTip):
         tip = ChainTip.read(session, key)
+        if not tip.stored and _events_before(session, events, min(r.id for r in records)):
+            raise ALARM.raise_("the log holds events but no chain", 1)
     previous = tip.hash
     links = []
     for record in sorted(records, key=lambda r: r.id):
@@ -90,6 +187,11 @@ def extend_chain(session: Session, key: bytes, records: Sequence[Any]) -> None:
         deferred[CHAIN_TIP] = tip
 
 
+def _events_before(session: Session, events: Table, position: int) -> bool:
+    query = select(events.c.id).where(events.c.id < position).limit(1)
+    return session.execute(query).first() is not None
+
+
 class ChainTip(Deferred):
     """The chain's newest link, links not yet written, and whether the signed head exists."""
 
@@ -99,10 +201,24 @@ class ChainTip(Deferred):
 
     @classmethod
     def read(cls, session: Session, key: bytes) -> ChainTip:
-        head = session.execute(READ_HEAD).first()
-        if head is None:
-            return cls(key, 0, GENESIS, stored=False)
-        return cls(key, head.position, bytes(head.hash), stored=True)
+        """The verified tip to extend; raises the integrity alarm where it does not verify."""
+        if session.info.get(CONTINUE_FROM_STORED_END):
+            return cls._stored_end(session, key)
+        check = check_head(session, key)
+        if check.broken is not None:
+            raise ALARM.raise_(check.broken, check.position)
+        if ALARM.reason is not None:
+            ALARM.clear()
+        return cls(key, check.position, check.hash, stored=check.stored)
+
+    @classmethod
+    def _stored_end(cls, session: Session, key: bytes) -> ChainTip:
+        """The last stored link, whatever the head says: where an incident continues."""
+        last = session.execute(LAST_LINK).first()
+        stored = session.execute(select(chain_head.c.id)).first() is not None
+        if last is None:
+            return cls(key, 0, GENESIS, stored)
+        return cls(key, int(last.position), bytes(last.hash), stored)
 
     def write(self, session: Session) -> None:
         if self.links:
@@ -126,6 +242,16 @@ class Verification:
     checked: int
     first_broken_position: int | None
     head: str
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+
+    def with_incidents(self, incidents: list[dict[str, Any]]) -> Verification:
+        """Incidents keep the break they record on the report: the chain was broken there."""
+        if not incidents:
+            return self
+        breaks = [i["broken_position"] for i in incidents]
+        if self.first_broken_position is not None:
+            breaks.append(self.first_broken_position)
+        return Verification(False, self.checked, min(breaks), self.head, incidents)
 
 
 def verify_chain(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.dialogue_plan import DialoguePlan
+from domain.incident import IntegrityIncident
 from domain.issue import Issue
 from domain.outcome import Outcome
 from domain.staff import StaffMember
@@ -34,6 +35,7 @@ RECORD_TYPES: dict[type[CaseAggregate], str] = {
     Outcome: "outcome",
     StaffMember: "staff_member",
     DialoguePlan: "dialogue_plan",
+    IntegrityIncident: "integrity_incident",
 }
 
 TIMELINE_KINDS = {
@@ -154,6 +156,8 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
             partner=aggregate.partner,
             starts_on=aggregate.starts_on,
         )
+    elif isinstance(aggregate, IntegrityIncident):
+        row.update(broken_position=aggregate.broken_position, reason=aggregate.reason)
     return row
 
 

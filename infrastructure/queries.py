@@ -108,11 +108,15 @@ class RecordQueries:
     def _log(self, session: Any, kind: str, record_id: UUID, version: int) -> list[dict[str, Any]]:
         name, key, _ = LOGS[kind]
         table = VIEWS[name]
-        rows = session.execute(
-            select(table)
-            .where(table.c[key] == str(record_id), table.c.version <= version)
-            .order_by(table.c.position)
-        ).mappings()
+        rows = (
+            session.execute(
+                select(table)
+                .where(table.c[key] == str(record_id), table.c.version <= version)
+                .order_by(table.c.position)
+            )
+            .mappings()
+            .all()
+        )
         return [dict(r) for r in rows]
 
     def page(
@@ -142,7 +146,7 @@ class RecordQueries:
         if cursor is not None:
             query = query.where(table.c.position < decode_cursor(cursor))
         with self.events.reading() as session:
-            rows = [dict(r) for r in session.execute(query).mappings()]
+            rows = [dict(r) for r in session.execute(query).mappings().all()]
         more = len(rows) > limit
         rows = rows[:limit]
         return Page(rows, encode_cursor(rows[-1]["position"]) if more else None)

@@ -207,6 +207,12 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             Column("starts_on", Date, nullable=False),
             indexes=(("municipality", "locality"),),
         ),
+        "integrity_incident": table(
+            "integrity_incident_view",
+            *record_columns(),
+            Column("broken_position", Position, nullable=False),
+            Column("reason", Text, nullable=False),
+        ),
         "tracking": table(
             "projection_tracking",
             Column("name", String(40), primary_key=True),
@@ -240,6 +246,7 @@ REBUILT_FROM_LOG = (
     "timeline",
     "staff_member",
     "dialogue_plan",
+    "integrity_incident",
 )
 
 

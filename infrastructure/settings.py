@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     oidc_jwks_cache_seconds: int = 300
     jwt_leeway_seconds: int = 30
     token_ttl_hours: float = 24.0
+    token_max_ttl: float = 24.0  # hours: no token issued or accepted lives longer
 
     max_body_bytes: int = 1024 * 1024
     pool_size: int = 10
@@ -48,6 +49,14 @@ class Settings(BaseSettings):
         if not self.database_url.startswith("postgresql"):
             return self.database_url
         return with_postgres_timeouts(self.database_url)
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The embedded database's file, when the store is one."""
+        url = self.store_url
+        if not url.startswith("sqlite:///") or ":memory:" in url:
+            return None
+        return Path(url.removeprefix("sqlite:///").split("?")[0])
 
     @property
     def is_sqlite(self) -> bool:

@@ -176,7 +176,7 @@ class Timeline:
         while True:
             page = query if after is None else query.where(ISSUE.c.position > after)
             with self._read() as session:
-                chunk = [IssueHeading(*row) for row in session.execute(page)]
+                chunk = [IssueHeading(*row) for row in session.execute(page).all()]
             yield from chunk
             if len(chunk) < CHUNK:
                 return
@@ -190,7 +190,7 @@ class Timeline:
             .order_by(TASK_FORCE.c.position)
         )
         with self._read() as session:
-            return [_span(row) for row in session.execute(query).mappings()]
+            return [_span(row) for row in session.execute(query).mappings().all()]
 
     def _conditions(self) -> list[ColumnElement[bool]]:
         wanted, conditions = self.filter, []
@@ -214,7 +214,7 @@ class Timeline:
 
     def _fetch(self, query: Select[Any]) -> list[TimelineRow]:
         with self._read() as session:
-            return [TimelineRow(*row) for row in session.execute(query)]
+            return [TimelineRow(*row) for row in session.execute(query).all()]
 
     def _read(self) -> Any:
         # commit=False: a read never takes SQLite's in-process writer lock.

@@ -8,6 +8,7 @@ Accepted algorithms come from settings, never from the token's header.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any, Protocol
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 import jwt
 from pydantic import ValidationError
 
+from application.commands import USER_ID
 from domain.values import NATIONAL_SCOPE, Actor, Role
 from infrastructure.keys import token_signing_key
 from infrastructure.settings import Settings
@@ -39,17 +41,21 @@ class IdentityProviderUnavailableError(Exception):
 class TokenIssuer:
     """Signs tokens with the local Ed25519 key, as `samverkan token issue` does."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, create_key: bool = True) -> None:
         self.settings = settings
-        self.key = token_signing_key(settings.var_dir)
+        self.key = token_signing_key(settings.var_dir, create_key)
 
     def issue(
         self, user_id: str, role: Role, municipality: str, ttl_hours: float | None = None
     ) -> str:
-        if municipality == NATIONAL_SCOPE and role not in NATIONAL_ROLES:
-            raise ValueError("National scope '*' is only for auditors and evaluators.")
-        now = int(time.time())
         ttl = ttl_hours if ttl_hours is not None else self.settings.token_ttl_hours
+        check_claims(user_id, Role(role), municipality)
+        if not 0 < ttl <= self.settings.token_max_ttl:
+            raise ValueError(
+                f"A token lives at most {self.settings.token_max_ttl:g} hours "
+                "(SAMVERKAN_TOKEN_MAX_TTL)."
+            )
+        now = int(time.time())
         claims = {
             "sub": user_id,
             CLAIM_ROLE: str(role),
@@ -167,6 +173,7 @@ class TokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self.source = key_source(settings)
         self.leeway = settings.jwt_leeway_seconds
+        self.max_lifetime = settings.token_max_ttl * 3600
         self.verified = VerifiedTokens(
             max_seconds=min(VERIFIED_SECONDS, settings.oidc_jwks_cache_seconds)
         )
@@ -196,6 +203,8 @@ class TokenVerifier:
                 leeway=self.leeway,
                 options={"require": REQUIRED_CLAIMS},
             )
+            if claims["exp"] > time.time() + self.max_lifetime + self.leeway:
+                raise InvalidTokenError("the token lives longer than this service accepts")
             actor = actor_from_claims(claims)
             self.verified.put(token, actor, float(claims["exp"]))
             return actor
@@ -205,15 +214,19 @@ class TokenVerifier:
 
 def actor_from_claims(claims: dict[str, Any]) -> Actor:
     role = Role(claims[CLAIM_ROLE])
-    municipality = claims[CLAIM_MUNICIPALITY]
-    user_id = claims["sub"]
-    if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > 200:
-        raise ValueError("sub must be a user id")
-    if not isinstance(municipality, str) or not _is_scope(municipality):
-        raise ValueError("municipality must be a four-digit code or '*'")
-    if municipality == NATIONAL_SCOPE and role not in NATIONAL_ROLES:
-        raise ValueError("national scope is only for auditors and evaluators")
+    user_id, municipality = claims["sub"], claims[CLAIM_MUNICIPALITY]
+    check_claims(user_id, role, municipality)
     return Actor(user_id=user_id, role=role, municipality=municipality)
+
+
+def check_claims(user_id: Any, role: Role, municipality: Any) -> None:
+    """What every token must name, whether it is issued here or comes from a provider."""
+    if not isinstance(user_id, str) or not re.fullmatch(USER_ID, user_id):
+        raise ValueError("a user id is 1-64 letters, digits and . _ @ -")
+    if not isinstance(municipality, str) or not _is_scope(municipality):
+        raise ValueError("the municipality is a four-digit code, or '*'")
+    if municipality == NATIONAL_SCOPE and role not in NATIONAL_ROLES:
+        raise ValueError("national scope '*' is only for auditors and evaluators")
 
 
 def _is_scope(municipality: str) -> bool:

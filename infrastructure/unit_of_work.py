@@ -15,16 +15,24 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from application.errors import (
+    IntegrityAlarmError,
     NotFoundError,
     PreconditionFailedError,
     StoreUnavailableError,
+    UnstorableInputError,
     WriteConflictError,
 )
 from application.policy import AccessPolicy
 from application.ports import CommandContext, CommandResult, Holdings, Remembered
 from domain.base import CaseAggregate
 from infrastructure.event_store import EventStore
-from infrastructure.group_commit import Batch, GroupCommitter, Member, in_a_transaction
+from infrastructure.group_commit import (
+    Batch,
+    GroupCommitter,
+    Member,
+    in_a_transaction,
+    refused_input,
+)
 from infrastructure.insights import holdings_of
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
@@ -194,8 +202,12 @@ class SqlStore:
 
 def meaning_of(error: BaseException) -> BaseException | None:
     """What a database error means to a command; None for anything else."""
+    if isinstance(error, IntegrityAlarmError):  # every member of the batch is refused alike
+        return IntegrityAlarmError(str(error))
     if isinstance(error, sa.IntegrityError | es.IntegrityError):
         return WriteConflictError("Another writer got there first.")
+    if refused_input(error):  # a value the database cannot store: the command's own fault
+        return UnstorableInputError("The database refused a value of this request.")
     if isinstance(
         error,
         sa.OperationalError

@@ -205,11 +205,8 @@ app = typer.Typer(no_args_is_help=True, help="The demo programme.")
 @app.command("load")
 def load() -> None:
     """Load the demo data set through the command bus."""
-    from infrastructure.bootstrap import bootstrap
+    from interfaces.cli.store import opened
 
-    samverkan = bootstrap()
-    try:
+    with opened(create=True) as samverkan:
         count = load_demo(samverkan)
-    finally:
-        samverkan.close()
     typer.echo(f"loaded {count} demo commands", err=True)

@@ -54,22 +54,19 @@ def timeline(
     date_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
 ) -> None:
     """Write a timeline in JSON, CSV, iCalendar or HTML: the same export as the HTTP route."""
-    from infrastructure.bootstrap import bootstrap
+    from interfaces.cli.store import opened
 
-    samverkan = bootstrap()  # creates any missing tables
-    try:
+    with opened() as samverkan:
         wanted = TimelineFilter(municipality, issue, category, _day(date_from), _day(date_to))
         queries = TimelineQueries(samverkan.events, samverkan.policy)
         try:
-            opened = queries.open(EVALUATOR if pseudonymise else OPERATOR, wanted)
+            timeline = queries.open(EVALUATOR if pseudonymise else OPERATOR, wanted)
         except NotFoundError as error:
             typer.echo(str(error), err=True)
             raise typer.Exit(1) from error
-        with _destination(output) as sink, _progress(opened, fmt) as counted:
+        with _destination(output) as sink, _progress(timeline, fmt) as counted:
             for chunk in render(counted, fmt, lang):
                 sink.write(chunk)
-    finally:
-        samverkan.close()
 
 
 def _day(value: datetime | None) -> date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -9,12 +10,14 @@ import typer
 import uvicorn
 
 from domain.values import Role
+from infrastructure.keys import KeyFileError
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
 from infrastructure.tokens import TokenIssuer
 from interfaces.cli import audit as audit_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
+from interfaces.cli.store import announce
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -31,6 +34,7 @@ app.command("replay")(audit_cli.replay)
 
 @app.callback()
 def main() -> None:
+    os.umask(0o077)  # whatever the service writes (database, WAL, keys) is its own to read
     configure_logging(get_settings())
 
 
@@ -50,9 +54,9 @@ def serve(
         raise typer.Exit(2)
     from infrastructure.bootstrap import bootstrap
 
-    samverkan = bootstrap(
-        settings
-    )  # creates tables and rebuilds changed views before workers start
+    announce()
+    # Creates tables and keys, and rebuilds changed views, before workers start.
+    samverkan = bootstrap(settings)
     if demo:
         from interfaces.cli.demo import load_demo
 
@@ -82,9 +86,19 @@ def issue_token(
     municipality: Annotated[str, typer.Option(help="A four-digit code, or * for national scope.")],
     ttl: Annotated[float, typer.Option(help="Hours until it expires.")] = 24.0,
 ) -> None:
-    """Print one bearer token for the server run with the same settings."""
+    """Print one bearer token for the server run with the same settings.
+
+    It signs with the key the server made under the var dir, and never makes one up: a key
+    of its own would sign tokens that the server refuses.
+    """
+    announce()
     try:
-        token = TokenIssuer(get_settings()).issue(user, role, municipality, ttl_hours=ttl)
+        token = TokenIssuer(get_settings(), create_key=False).issue(
+            user, role, municipality, ttl_hours=ttl
+        )
+    except KeyFileError as error:
+        typer.echo(f"{error} Start the server once (samverkan serve) to make it.", err=True)
+        raise typer.Exit(2) from error
     except ValueError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
+from application.commands import TEXT
 from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
@@ -22,7 +23,25 @@ LIST_ERRORS = responses(401, 403, 422, 429, 503)
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size, at most 500.")]
 Cursor = Annotated[str | None, Query(max_length=200, description="From `next_cursor`.")]
 Version = Annotated[int | None, Query(ge=1, description="The record as it was at this version.")]
-AsOf = Annotated[AwareDatetime | None, Query(description="The record as it was at this instant.")]
+
+
+def _in_utc(instant: datetime | None) -> datetime | None:
+    """An instant the server can compare: in UTC, or a 422 where it cannot be represented."""
+    if instant is None:
+        return None
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("the instant lies outside what the service can represent") from error
+
+
+AsOf = Annotated[
+    AwareDatetime | None,
+    AfterValidator(_in_utc),
+    Query(description="The record as it was at this instant (ISO 8601 with an offset)."),
+]
+# Free text in a query string: the same characters a body's text may hold.
+SearchText = Annotated[str | None, Query(max_length=200, pattern=TEXT)]
 
 
 async def get_queries(request: Request) -> RecordQueries:

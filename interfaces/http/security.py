@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import time
 from typing import Annotated
 
+import limits
+import limits.storage
+import limits.strategies
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
@@ -27,29 +29,25 @@ bearer = HTTPBearer(auto_error=False, bearerFormat="JWT", description=BEARER_DES
 
 
 class RateLimiter:
-    """A token bucket per user: `count` requests per period, refilled evenly over the period.
+    """A sliding window per user: `count` requests in any one period (so a burst of up to the
+    whole count is fine); past it, 429 with the seconds until the window lets one through.
 
-    A user may burst up to the whole period's count at once; past it, 429 with the seconds
-    until the next request would be allowed.
+    The `limits` library keeps the windows, and forgets each one once it has expired, so
+    memory stays bounded by the users active in the last period, not by all users ever seen.
     """
 
     def __init__(self, spec: str) -> None:
-        limit = parse_rate(spec)
-        self.capacity, self.rate = limit if limit else (0.0, None)
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        parsed = parse_rate(spec)
+        self.item = limits.parse(spec) if parsed else None
+        storage = limits.storage.MemoryStorage()
+        self.window = limits.strategies.SlidingWindowCounterRateLimiter(storage)
 
     def take(self, user_id: str) -> None:
-        if self.rate is None:
+        if self.item is None:
             return
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(user_id, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens < 1:
-                self._buckets[user_id] = (tokens, now)
-                raise RateLimitedError(max(1, math.ceil((1 - tokens) / self.rate)))
-            self._buckets[user_id] = (tokens - 1, now)
+        if not self.window.hit(self.item, user_id):
+            reset = self.window.get_window_stats(self.item, user_id).reset_time
+            raise RateLimitedError(max(1, math.ceil(reset - time.time())))
 
 
 def parse_rate(spec: str) -> tuple[float, float] | None:

@@ -249,6 +249,14 @@ def dialogue_plan(s: Seeder) -> Call:
 
 
 REASON = {"reason": "Byalaget drog tillbaka frågan."}
+# Well formed, but signed by nobody: any reader who may ask gets 200 and "not consistent".
+FORGED = {
+    "position": 1,
+    "hash": "00" * 32,
+    "signed_at": "2026-01-01T00:00:00+00:00",
+    "key_id": "0123456789abcdef",
+    "signature": "AAAA",
+}
 LATER = (TODAY + timedelta(days=120)).isoformat()
 
 
@@ -371,6 +379,9 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # audit (auditors and admins), exports and insights (every role, within scope)
     ("GET", "/api/v1/audit/events"): Rule(audit_log),
     ("GET", "/api/v1/audit/verify"): Rule(audit_log),
+    ("GET", "/api/v1/audit/checkpoint"): Rule(audit_log),
+    ("GET", "/api/v1/audit/checkpoint-key"): Rule(audit_log),
+    ("POST", "/api/v1/audit/checkpoint/verify"): Rule(audit_log, lambda s: Call(body=FORGED)),
     ("GET", "/api/v1/exports/timeline"): Rule(read_list),
     ("GET", "/api/v1/insights/person-dependency"): Rule(read_list),
     ("GET", "/api/v1/insights/dialogue-cycle"): Rule(read_list),

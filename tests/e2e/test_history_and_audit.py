@@ -183,7 +183,8 @@ def test_verify_reports_only_counts_and_hashes_to_any_auditor(
     response = client.get("/api/v1/audit/verify", headers=auth("ulla", "auditor", SÖDERHAMN))
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"intact", "checked", "first_broken_position", "head"}
+    assert set(body) == {"intact", "checked", "first_broken_position", "head", "incidents"}
+    assert body["incidents"] == []
     assert (body["intact"], body["checked"], body["first_broken_position"]) == (True, 1, None)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -137,3 +139,17 @@ def test_a_page_size_above_500_is_422_and_500_is_allowed(
     assert too_big.status_code == 422
     assert too_big.json()["errors"][0]["field"].endswith("limit")
     assert client.get(path, params={"limit": 500}, headers=caseworker).status_code == 200
+
+
+def test_the_limiter_forgets_users_whose_window_has_passed() -> None:
+    """Memory is bounded by the users of the last periods, not by every user ever seen."""
+    limiter = RateLimiter("5/second")
+    storage: Any = limiter.window.storage
+    for n in range(500):
+        limiter.take(f"besokare.{n}")
+    assert len(storage.storage) >= 500
+    deadline = time.monotonic() + 15
+    while len(storage.storage) > 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        limiter.take("anna.lind")  # the expiry runs as requests come in
+    assert len(storage.storage) <= 2  # anna's own windows, nobody else's

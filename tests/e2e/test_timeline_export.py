@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from infrastructure.bootstrap import bootstrap
 from infrastructure.settings import Settings
 from infrastructure.timeline import ENTRY_FIELDS
 from interfaces.exports.as_json import TIMELINE_JSON_SCHEMA
@@ -307,6 +308,15 @@ def test_the_cli_json_for_a_municipality_matches_the_schema(
 
 
 def test_the_cli_refuses_an_unknown_issue_with_a_message(api_settings: Settings) -> None:
+    bootstrap(api_settings).close()
     result = samverkan_cli(api_settings, "--issue", "00000000-0000-4000-8000-000000000000")
     assert result.returncode == 1
     assert b"No issue" in result.stderr and result.stdout == b""
+
+
+def test_the_cli_never_exports_from_a_store_it_would_have_to_create(api_settings: Settings) -> None:
+    result = samverkan_cli(api_settings)
+    assert result.returncode == 2
+    assert b"There is no store here" in result.stderr
+    assert str(api_settings.var_dir.resolve()).encode() in result.stderr
+    assert not (api_settings.var_dir / "samverkan.db").exists()

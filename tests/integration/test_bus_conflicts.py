@@ -35,6 +35,55 @@ def two_services(
     second.close()
 
 
+# On SQLite a writer takes the database's write lock when its transaction begins (BEGIN
+# IMMEDIATE), so another process cannot commit between its read and its write: it waits.
+# Those interleavings, and the retries they need, exist on PostgreSQL only.
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
+def interleaving_services(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Samverkan, Samverkan]]:
+    settings = settings_for(str(request.param), tmp_path / "var")
+    first, second = bootstrap(settings), bootstrap(settings)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_on_sqlite_another_process_waits_for_the_writer_instead_of_conflicting(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for("sqlite", tmp_path / "var")
+    first, second = bootstrap(settings), bootstrap(settings)
+    try:
+        issue = first.bus.dispatch(open_issue(), as_()).id
+        theirs: list[CommandResult] = []
+        attempts: list[int] = []
+
+        def waiting(cmd: c.AddNote, uow: UnitOfWork) -> CommandResult:
+            attempts.append(1)
+            writer = threading.Thread(
+                target=lambda: theirs.append(second.bus.dispatch(note(issue, "Två."), as_()))
+            )
+            writer.start()
+            writer.join(timeout=0.5)  # still waiting for our write lock
+            assert not theirs
+            result = add_note(cmd, uow, lambda: None)
+            return result
+
+        first.bus.handlers = {**first.bus.handlers, c.AddNote: waiting}
+        ours = first.bus.dispatch(note(issue, "Ett."), as_())
+        for _ in range(100):
+            if theirs:
+                break
+            threading.Event().wait(0.1)
+        assert attempts == [1]  # no conflict, no retry
+        assert (ours.version, theirs[0].version) == (2, 3)
+        assert [e.text for e in events_of(second, issue)[1:]] == ["Ett.", "Två."]
+    finally:
+        first.close()
+        second.close()
+
+
 def in_another_thread(work: Callable[[], Any]) -> Any:
     """Run `work` outside this thread's transaction, as another process would, and wait."""
     outcome: list[Any] = []
@@ -84,9 +133,9 @@ def open_issue_(cmd: c.OpenIssue, uow: UnitOfWork, interrupt: Callable[[], Any])
 
 
 def test_a_write_conflict_with_another_process_is_retried(
-    two_services: tuple[Samverkan, Samverkan],
+    interleaving_services: tuple[Samverkan, Samverkan],
 ) -> None:
-    first, second = two_services
+    first, second = interleaving_services
     issue = first.bus.dispatch(open_issue(), as_()).id
     attempts = interleave_once(
         first,
@@ -102,9 +151,9 @@ def test_a_write_conflict_with_another_process_is_retried(
 
 
 def test_conflicts_past_the_retry_budget_are_an_error_and_write_nothing(
-    two_services: tuple[Samverkan, Samverkan],
+    interleaving_services: tuple[Samverkan, Samverkan],
 ) -> None:
-    first, second = two_services
+    first, second = interleaving_services
     issue = first.bus.dispatch(open_issue(), as_()).id
     first.bus.retry_budget_seconds = 0.3
     interloper = lambda: second.bus.dispatch(note(issue, "Från process två."), as_())  # noqa: E731
@@ -123,9 +172,9 @@ def test_conflicts_past_the_retry_budget_are_an_error_and_write_nothing(
 
 
 def test_a_conflicting_split_leaves_no_orphan_child(
-    two_services: tuple[Samverkan, Samverkan],
+    interleaving_services: tuple[Samverkan, Samverkan],
 ) -> None:
-    first, second = two_services
+    first, second = interleaving_services
     issue = first.bus.dispatch(open_issue(), as_()).id
     interleave_once(
         first, c.SplitIssue, split_issue, lambda: second.bus.dispatch(note(issue), as_())
@@ -138,9 +187,9 @@ def test_a_conflicting_split_leaves_no_orphan_child(
 
 
 def test_the_same_key_from_two_processes_records_the_command_once(
-    two_services: tuple[Samverkan, Samverkan],
+    interleaving_services: tuple[Samverkan, Samverkan],
 ) -> None:
-    first, second = two_services
+    first, second = interleaving_services
     keyed = as_(idempotency_key="open-falerum-1")
     theirs: list[CommandResult] = []
     interleave_once(

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
 from infrastructure.audit import EVENT_FIELDS, AuditQueries
-from infrastructure.keys import chain_key
+from infrastructure.checkpoints import checkpoint_consistency, public_key_info, take_checkpoint
 from interfaces.http.problems import responses
 from interfaces.http.reading import Cursor, Limit, PolicyDep
 from interfaces.http.schemas import Page, Schema
@@ -55,13 +55,56 @@ class LogItem(HistoryItem):
     aggregate_id: UUID
 
 
+class Incident(Schema):
+    """An integrity incident an operator recorded to end an alarm: the break stays reported."""
+
+    position: int = Field(description="The incident's own position in the log.")
+    recorded_at: datetime
+    recorded_by: str
+    broken_position: int
+    found: str = Field(description="Why writers could not extend the chain.")
+    reason: str = Field(description="The operator's account.")
+    old_head: dict[str, Any] = Field(description="The head as found: position, hash, signed.")
+    continued_from: dict[str, Any] = Field(description="Where the chain goes on from.")
+
+
 class ChainVerification(Schema):
     """The result of rechecking the whole hash chain: only counts and hashes."""
 
-    intact: bool
+    intact: bool = Field(description="False after any break, recorded incidents included.")
     checked: int = Field(description="How many events were rechecked.")
     first_broken_position: int | None
     head: str = Field(description="The recomputed SHA-256 head of the chain, in hex.")
+    incidents: list[Incident] = Field(description="Integrity incidents recorded in the log.")
+
+
+class Checkpoint(Schema):
+    """A signed statement that the log's first `position` events chain to `hash`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position: int = Field(ge=0, le=2**53 - 1)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the chain, in hex.")
+    signed_at: str = Field(max_length=64, description="When it was signed (ISO 8601, UTC).")
+    key_id: str = Field(pattern=r"^[0-9a-f]{16}$", description="Which key signed it.")
+    signature: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,128}={0,2}$",
+        description="Ed25519, base64url, over the canonical JSON (sorted keys, no spaces) of "
+        "the other four fields.",
+    )
+
+
+class CheckpointKey(Schema):
+    key_id: str
+    public_key_pem: str = Field(description="The Ed25519 public key, PEM (SubjectPublicKeyInfo).")
+
+
+class CheckpointConsistency(Schema):
+    consistent: bool = Field(
+        description="The signature is this service's and the log still chains to exactly that "
+        "hash at that position: false for a rewritten, truncated or rolled-back log."
+    )
+    detail: str
 
 
 def get_audit(request: Request) -> AuditQueries:
@@ -174,5 +217,45 @@ def audit_verify(caller: CallerDep, audit: AuditDep, policy: PolicyDep, request:
     Any auditor or admin may run it, whatever their scope: it reveals only counts and hashes.
     """
     policy.authorise_query(caller, Read.AUDIT_LOG)
-    key = chain_key(request.app.state.samverkan.settings.var_dir)
-    return asdict(audit.verify(key))
+    return asdict(audit.verify(request.app.state.samverkan.chain_key))
+
+
+CHECKPOINT_ERRORS = responses(401, 403, 422, 429, 503)
+
+
+@router.get("/api/v1/audit/checkpoint", response_model=Checkpoint, responses=CHECKPOINT_ERRORS)
+def audit_checkpoint(caller: CallerDep, policy: PolicyDep, request: Request) -> Any:
+    """A signed checkpoint of the log as it is now: keep it, and check the log against it later.
+
+    Refused (503, integrity alarm) while the chain's signed head does not verify: a checkpoint
+    never vouches for a chain a writer would refuse to extend.
+    """
+    policy.authorise_query(caller, Read.AUDIT_LOG)
+    samverkan = request.app.state.samverkan
+    return take_checkpoint(samverkan.events, samverkan.settings.var_dir)
+
+
+@router.get(
+    "/api/v1/audit/checkpoint-key", response_model=CheckpointKey, responses=CHECKPOINT_ERRORS
+)
+def audit_checkpoint_key(caller: CallerDep, policy: PolicyDep, request: Request) -> Any:
+    """The public key that signs checkpoints, to check them offline."""
+    policy.authorise_query(caller, Read.AUDIT_LOG)
+    return public_key_info(request.app.state.samverkan.settings.var_dir)
+
+
+@router.post(
+    "/api/v1/audit/checkpoint/verify",
+    response_model=CheckpointConsistency,
+    responses=responses(400, 401, 403, 413, 422, 429, 503),
+)
+def audit_checkpoint_verify(
+    checkpoint: Checkpoint, caller: CallerDep, policy: PolicyDep, request: Request
+) -> Any:
+    """Is the log still consistent with this checkpoint? Send it exactly as it was served."""
+    policy.authorise_query(caller, Read.AUDIT_LOG)
+    samverkan = request.app.state.samverkan
+    consistent, detail = checkpoint_consistency(
+        samverkan.events, checkpoint.model_dump(), samverkan.settings.var_dir
+    )
+    return {"consistent": consistent, "detail": detail}

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from icalendar import Calendar, Event
 
 from application import commands as c
+from application.commands import TEXT
 from application.policy import Query as Read
 from domain.dialogue_plan import dialogue_plan_id
 from infrastructure.insights import Insights
@@ -29,7 +30,7 @@ router = APIRouter()
 Municipality = Annotated[
     str | None, Query(pattern=r"^[0-9]{4}$", description="Only this municipality (kommunkod).")
 ]
-Locality = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
+Locality = Annotated[str, Path(min_length=1, max_length=200, pattern=TEXT)]
 
 
 def get_now() -> datetime:

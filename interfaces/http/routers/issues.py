@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from application import commands as c
+from application.commands import TEXT
 from domain.values import Category, IssueStatus
 from interfaces.http.commanding import (
     COMMAND_ERRORS,
@@ -25,6 +26,7 @@ from interfaces.http.reading import (
     Limit,
     PolicyDep,
     QueriesDep,
+    SearchText,
     Version,
     read_page,
     read_view,
@@ -49,11 +51,12 @@ def list_issues(
     queries: QueriesDep,
     policy: PolicyDep,
     municipality: Code = None,
-    locality: Annotated[str | None, Query(max_length=200)] = None,
+    locality: SearchText = None,
     status: IssueStatus | None = None,
     category: Category | None = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in title, description or locality")
+        str | None,
+        Query(max_length=200, pattern=TEXT, description="Text in title, description or locality"),
     ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from application import commands as c
+from application.commands import USER_ID
 from infrastructure.insights import handover_counts
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
 from interfaces.http.insight_schemas import HandoverAccepted
@@ -17,7 +18,7 @@ from interfaces.http.security import CallerDep
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
 UserPath = Annotated[
-    str, Path(min_length=1, max_length=200, pattern=r"^\S+$", description="The user who leaves.")
+    str, Path(min_length=1, max_length=64, pattern=USER_ID, description="The user who leaves.")
 ]
 
 
