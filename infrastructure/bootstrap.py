@@ -17,6 +17,7 @@ from infrastructure.keys import (
     checkpoint_signing_key,
     make_private,
     private_directory,
+    token_signing_key,
 )
 from infrastructure.read_models import schema_fingerprint
 from infrastructure.replay import ensure_views
@@ -51,8 +52,9 @@ def bootstrap(settings: Settings | None = None, create: bool = True) -> Samverka
         require_existing_store(settings)
     private_directory(settings.var_dir)
     key = chain_key(settings.var_dir, create)
-    if create:
-        checkpoint_signing_key(settings.var_dir)  # made with the store, never by a read
+    if create:  # the keys are made with the store, never by a read command
+        checkpoint_signing_key(settings.var_dir)
+        token_signing_key(settings.var_dir)
     events = EventStore.open(settings.store_url, key, settings.pool_size)
     if settings.sqlite_file is not None:
         for suffix in ("", "-wal", "-shm"):

@@ -221,6 +221,8 @@ def refused_input(error: BaseException) -> bool:
     database's state: retrying the innocent members alone lets them commit."""
     if isinstance(error, sa.DataError | sa.IntegrityError | es.DataError | es.IntegrityError):
         return True
+    if isinstance(error, UnicodeError):  # text the driver or the transcoder cannot encode
+        return True
     return isinstance(error, sa.StatementError) and not isinstance(error, sa.DBAPIError)
 
 

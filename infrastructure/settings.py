@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = 30
     token_ttl_hours: float = 24.0
     token_max_ttl: float = 24.0  # hours: no token issued or accepted lives longer
+    feed_audience: str = "samverkan-feed"  # calendar feed tokens: never accepted by the API
+    feed_ttl_days: int = 180  # a calendar subscription lives this long, unless revoked
 
     max_body_bytes: int = 1024 * 1024
     pool_size: int = 10

@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from domain.values import Role
+from domain.values import Actor, Role
+from infrastructure.feeds import FeedKind
 from infrastructure.keys import KeyFileError
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
-from infrastructure.tokens import TokenIssuer
+from infrastructure.tokens import TokenIssuer, check_claims
 from interfaces.cli import audit as audit_cli
 from interfaces.cli import demo as demo_cli
 from interfaces.cli import export as export_cli
@@ -83,8 +84,17 @@ def serve(
 def issue_token(
     user: Annotated[str, typer.Option(help="The user id (the token's subject).")],
     role: Annotated[Role, typer.Option(help="caseworker, auditor, evaluator or admin.")],
-    municipality: Annotated[str, typer.Option(help="A four-digit code, or * for national scope.")],
+    municipality: Annotated[
+        str, typer.Option(help="A four-digit code, or '*' (quoted) for national scope.")
+    ],
     ttl: Annotated[float, typer.Option(help="Hours until it expires.")] = 24.0,
+    feed: Annotated[
+        FeedKind | None,
+        typer.Option(help="A calendar feed token instead: it reads this feed's .ics only."),
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option(help="A feed's query parameter, as name=value.")
+    ] = None,
 ) -> None:
     """Print one bearer token for the server run with the same settings.
 
@@ -93,6 +103,10 @@ def issue_token(
     """
     announce()
     try:
+        check_claims(user, role, municipality)
+        if feed is not None:
+            sys.stdout.write(_feed_token(Actor(user, role, municipality), feed, param or []) + "\n")
+            return
         token = TokenIssuer(get_settings(), create_key=False).issue(
             user, role, municipality, ttl_hours=ttl
         )
@@ -103,6 +117,20 @@ def issue_token(
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
     sys.stdout.write(token + "\n")
+
+
+def _feed_token(owner: Actor, kind: FeedKind, params: list[str]) -> str:
+    """Register a feed in the store (so it can be revoked) and return its token."""
+    from infrastructure.feeds import FEED_ROUTES, Feeds, feed_url
+    from interfaces.cli.store import opened
+
+    pairs = dict(p.split("=", 1) for p in params if "=" in p)
+    if len(pairs) != len(params) or set(pairs) - FEED_ROUTES[kind][2]:
+        raise ValueError(f"Parameters of a {kind} feed: {sorted(FEED_ROUTES[kind][2])}")
+    with opened() as samverkan:
+        created = Feeds(samverkan.events, samverkan.settings).create(owner, kind, pairs)
+    typer.echo(f"feed {created.id}: {feed_url('', kind, pairs, created.token)}", err=True)
+    return created.token
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from infrastructure.bootstrap import Samverkan, bootstrap
+from infrastructure.feeds import Feeds
 from infrastructure.queries import RecordQueries
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenVerifier
@@ -19,6 +20,7 @@ from interfaces.http.routers import (
     audit,
     decisions,
     exports,
+    feeds,
     insights,
     issues,
     operations,
@@ -38,6 +40,7 @@ ROUTERS = [
     exports.router,
     insights.router,
     staff.router,
+    feeds.router,
     operations.router,
 ]
 
@@ -61,6 +64,7 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
     app.state.samverkan = samverkan
     app.state.queries = RecordQueries(samverkan.events, samverkan.policy)
     app.state.verifier = TokenVerifier(settings)
+    app.state.feeds = Feeds(samverkan.events, settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     for router in ROUTERS:
         app.include_router(router)

@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from domain.values import Actor
+from infrastructure.feeds import FeedRefusedError
 from infrastructure.tokens import InvalidTokenError, TokenVerifier
 from interfaces.http.problems import RateLimitedError
 
@@ -79,15 +80,28 @@ async def feed_actor(
         str | None,
         Query(
             max_length=4096,
-            description="For calendar apps, which cannot send headers: the bearer token, "
-            "accepted with `format=ics` only. Prefer the Authorization header everywhere else.",
+            description="For calendar apps, which cannot send headers: a feed token from "
+            "`POST /api/v1/feeds` (or `samverkan token issue --feed`), accepted for this "
+            "feed's `.ics` answer only. No other token is accepted in a URL.",
         ),
     ] = None,
 ) -> Actor:
-    """The caller of a calendar feed: the Authorization header, or `access_token` for ICS."""
-    if credentials is None and access_token and request.query_params.get("format") == "ics":
-        return await _verified(request, access_token)
-    return await current_actor(request, credentials)
+    """The caller of a calendar feed: the Authorization header, or a feed token in the URL.
+
+    A feed token is checked against its revocation in the database: on a worker thread."""
+    if access_token is None:
+        return await current_actor(request, credentials)
+    if credentials is not None:
+        raise InvalidTokenError("send one token, not two")
+    try:
+        actor = await run_in_threadpool(
+            request.app.state.feeds.actor_for, access_token, request.url.path, request.query_params
+        )
+    except FeedRefusedError as error:
+        raise InvalidTokenError(str(error)) from error
+    request.app.state.rate_limiter.take(actor.user_id)
+    request.state.actor = actor
+    return actor
 
 
 async def _verified(request: Request, token: str) -> Actor:

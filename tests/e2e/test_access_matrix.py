@@ -102,6 +102,17 @@ def audit_log(caller: Caller) -> int:
     return 200 if caller.role in (Role.AUDITOR, Role.ADMIN) else 403
 
 
+def subscribe(caller: Caller) -> int:
+    return 401 if caller.role is None else 201
+
+
+def revoke_feed(caller: Caller) -> int:
+    """The feed is a caseworker's of 0561: only an admin of 0561 may revoke it, besides her."""
+    if caller.role is None:
+        return 401
+    return 200 if (caller.role, caller.scope) == (Role.ADMIN, "own") else 404
+
+
 def command(success: int, foreign: int = 404) -> Expect:
     """Writers act on their own municipality's records; a foreign target is 404 (or `foreign`)."""
 
@@ -230,6 +241,11 @@ def on_outcome(body: Json) -> Prepare:
 def removal(s: Seeder) -> Call:
     task_force_id = s.task_force()
     return Call({"task_force_id": task_force_id, "member_id": s.member(task_force_id)})
+
+
+def seeded_feed(s: Seeder) -> Call:
+    feed = s.post("/api/v1/feeds", {"kind": "dialogue-cycle"})
+    return Call(params={"feed_id": feed["id"]})
 
 
 def supersession(s: Seeder) -> Call:
@@ -382,6 +398,9 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/audit/checkpoint"): Rule(audit_log),
     ("GET", "/api/v1/audit/checkpoint-key"): Rule(audit_log),
     ("POST", "/api/v1/audit/checkpoint/verify"): Rule(audit_log, lambda s: Call(body=FORGED)),
+    # calendar feeds: anyone may subscribe; a feed is revoked by its owner or a local admin
+    ("POST", "/api/v1/feeds"): Rule(subscribe, lambda s: Call(body={"kind": "timeline"})),
+    ("DELETE", "/api/v1/feeds/{feed_id}"): Rule(revoke_feed, seeded_feed),
     ("GET", "/api/v1/exports/timeline"): Rule(read_list),
     ("GET", "/api/v1/insights/person-dependency"): Rule(read_list),
     ("GET", "/api/v1/insights/dialogue-cycle"): Rule(read_list),

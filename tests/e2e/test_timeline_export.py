@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 import pytest
@@ -143,17 +144,27 @@ def test_ics_parses_with_deadlines_adoptions_and_observations_as_all_day_events(
     assert str(adopted["SUMMARY"]) == "Beslut fattat: Servicepunkt i Falerum"
 
 
-def test_a_calendar_app_subscribes_with_the_token_in_the_url_for_ics_only(
+def test_a_calendar_app_subscribes_with_a_feed_token_in_the_url_for_ics_only(
     client: TestClient, evaluator: Headers, programme: Programme
 ) -> None:
-    token = evaluator["Authorization"].removeprefix("Bearer ")
-    feed = client.get(PATH, params={"format": "ics", "municipality": "0561", "access_token": token})
+    created = client.post(
+        "/api/v1/feeds",
+        json={"kind": "timeline", "params": {"municipality": "0561"}},
+        headers=evaluator,
+    )
+    assert created.status_code == 201, created.text
+    url = created.json()["url"]
+    feed = client.get(url)
     assert feed.status_code == 200
     assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 3
+    token = dict(parse_qsl(urlsplit(url).query))["access_token"]
     as_json = client.get(PATH, params={"format": "json", "access_token": token})
-    assert as_json.status_code == 401  # anywhere but a calendar feed, the header is required
+    assert as_json.status_code == 401  # anywhere but its calendar feed, the token is refused
     forged = client.get(PATH, params={"format": "ics", "access_token": token[:-4] + "AAAA"})
     assert forged.status_code == 401
+    bearer = evaluator["Authorization"].removeprefix("Bearer ")
+    in_url = client.get(PATH, params={"format": "ics", "access_token": bearer})
+    assert in_url.status_code == 401  # an API token is never accepted in a URL
 
 
 def test_an_extension_moves_the_calendar_deadline_under_the_same_uid(

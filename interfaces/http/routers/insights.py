@@ -22,7 +22,7 @@ from interfaces.http.insight_schemas import (
 )
 from interfaces.http.reading import LIST_ERRORS, READ_ERRORS, PolicyDep, QueriesDep
 from interfaces.http.schemas import Accepted
-from interfaces.http.security import CallerDep
+from interfaces.http.security import CallerDep, FeedCallerDep
 from interfaces.privacy import Pseudonyms
 
 router = APIRouter()
@@ -118,13 +118,16 @@ def dialogue_cycle(
     },
 )
 def dialogue_cycle_calendar(
-    caller: CallerDep,
+    caller: FeedCallerDep,
     policy: PolicyDep,
     insights: InsightsDep,
     now: NowDep,
     municipality: Municipality = None,
 ) -> Response:
-    """The planned dialogues as iCalendar: one recurring event per locality, from its next due."""
+    """The planned dialogues as iCalendar: one recurring event per locality, from its next due.
+
+    Calendar apps subscribe with a feed token in the URL (`POST /api/v1/feeds`).
+    """
     policy.authorise_query(caller, Read.INSIGHT)
     calendar = Calendar()
     calendar.add("prodid", "-//Samverkan//Årshjul//SV")
