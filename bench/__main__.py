@@ -19,6 +19,7 @@ from bench import (
 )
 from bench.common import POSTGRES_URL, ROUNDS, Figure, create_database_if_missing, say
 from bench.machine import describe
+from bench.product import BACKENDS, available
 
 FIGURES: dict[str, Callable[[], list[Figure]]] = {
     "http": http.measure_http,
@@ -28,7 +29,7 @@ FIGURES: dict[str, Callable[[], list[Figure]]] = {
         for callers in (1, store.CALLERS)
     ],
     "history": lambda: [history.measure("sqlite")],
-    "replay": lambda: [replay.measure("sqlite")],
+    "replay": lambda: [replay.measure(backend) for backend in BACKENDS if available(backend)],
     "lists": lambda: [lists.measure("sqlite")],
     "export": lambda: [_streaming_export()],
     "scale": lambda: [http.measure_scale_out()],

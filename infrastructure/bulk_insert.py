@@ -4,6 +4,10 @@ SQLAlchemy's own executemany spends most of its time per row and per column. Her
 INSERT is compiled once, rows become tuples in one C call, and only the columns whose type
 converts values (dates, instants and booleans on SQLite, JSON) go through their own processor,
 one whole column at a time.
+
+On PostgreSQL with psycopg, the rows go in with one COPY per table and batch instead: psycopg's
+executemany still sends one INSERT per row. COPY writes the very values the INSERT would bind
+(the same bind processors, then psycopg's own dumpers), so the tables come out the same.
 """
 
 from __future__ import annotations
@@ -33,7 +37,17 @@ class BulkWriter:
             if statement is None:
                 statement = _TableInsert(self.views[name], self.connection.dialect)
                 self.inserts[name] = statement
-            self.connection.exec_driver_sql(statement.sql, statement.parameters(table_rows))
+            if statement.copy_sql is not None:
+                self._copy(statement.copy_sql, statement.tuples(table_rows))
+            else:
+                self.connection.exec_driver_sql(statement.sql, statement.parameters(table_rows))
+
+    def _copy(self, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """COPY FROM STDIN on the connection's own psycopg connection, in its transaction."""
+        driver = self.connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
 
 
 class _TableInsert:
@@ -48,6 +62,7 @@ class _TableInsert:
             names = [str(name) for name in compiled.positiontup or ()]
         self.names = names
         self.values = itemgetter(*names)
+        self.copy_sql = _copy_sql(table, names, dialect)
         self.processors: list[tuple[int, Callable[[Sequence[Any]], list[Any]]]] = []
         for i, name in enumerate(names):
             type_ = table.c[name].type
@@ -55,17 +70,31 @@ class _TableInsert:
             if processor is not None:
                 self.processors.append((i, _column_processor(type_, processor, dialect)))
 
-    def parameters(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
+    def tuples(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
+        """Each row's bound values, in `names` order."""
         bound = list(map(self.values, rows))
         if self.processors:  # column by column: one C-level map per processed column
             columns: list[Sequence[Any]] = list(zip(*bound, strict=True))
             for i, process in self.processors:
                 columns[i] = process(columns[i])
             bound = list(zip(*columns, strict=True))
+        return bound
+
+    def parameters(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
+        bound = self.tuples(rows)
         if self.positional:
             return bound
         names = self.names
         return [dict(zip(names, values, strict=True)) for values in bound]
+
+
+def _copy_sql(table: Table, names: Sequence[str], dialect: Dialect) -> str | None:
+    """`COPY table (columns) FROM STDIN` where the driver is psycopg 3; None elsewhere."""
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return None
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(table.c[name].name) for name in names)
+    return f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
 
 
 def _column_processor(

@@ -9,6 +9,7 @@ Accepted algorithms come from settings, never from the token's header.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any, Protocol
 
@@ -25,6 +26,8 @@ CLAIM_MUNICIPALITY = "municipality"
 REQUIRED_CLAIMS = ["sub", "exp", "iss", "aud", CLAIM_ROLE, CLAIM_MUNICIPALITY]
 NATIONAL_ROLES = (Role.AUDITOR, Role.EVALUATOR)
 MAX_TOKEN_CHARS = 8192  # far above any real token; parsing stops before the work starts
+VERIFIED_TOKENS = 1024  # tokens remembered as verified; the oldest is forgotten first
+VERIFIED_SECONDS = 300  # the longest a token is trusted without checking its signature again
 
 
 class InvalidTokenError(Exception):
@@ -128,6 +131,42 @@ def key_source(settings: Settings) -> KeySource:
     return ProviderKeys(settings) if settings.token_source == "oidc" else LocalKey(settings)
 
 
+class VerifiedTokens:
+    """Tokens whose signature and claims were already checked, and the Actor each names.
+
+    Keyed by the whole token, so a changed byte is a different token and is verified afresh.
+    Bounded in size (the oldest entry goes first) and in time: an entry lapses when its token
+    expires (`exp`, without leeway), and at the latest `max_seconds` after it was verified, as
+    a provider's keys are cached no longer. Only successes are remembered.
+    """
+
+    def __init__(self, size: int = VERIFIED_TOKENS, max_seconds: float = VERIFIED_SECONDS) -> None:
+        self.size = size
+        self.max_seconds = max_seconds
+        self._entries: dict[str, tuple[Actor, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Actor | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        actor, until = entry
+        if time.time() < until:
+            return actor
+        with self._lock:
+            if self._entries.get(token) is entry:
+                del self._entries[token]
+        return None
+
+    def put(self, token: str, actor: Actor, expires_at: float) -> None:
+        until = min(expires_at, time.time() + self.max_seconds)
+        with self._lock:
+            self._entries.pop(token, None)
+            while len(self._entries) >= self.size:
+                del self._entries[next(iter(self._entries))]
+            self._entries[token] = (actor, until)
+
+
 class TokenVerifier:
     """Turns a bearer token into the Actor it names, or raises InvalidTokenError."""
 
@@ -135,8 +174,23 @@ class TokenVerifier:
         self.source = key_source(settings)
         self.leeway = settings.jwt_leeway_seconds
         self.max_lifetime = settings.token_max_ttl * 3600
+        self.verified = VerifiedTokens(
+            max_seconds=min(VERIFIED_SECONDS, settings.oidc_jwks_cache_seconds)
+        )
+
+    @property
+    def may_block(self) -> bool:
+        """Whether verifying may wait on the network (an OIDC provider's JWKS)."""
+        return not isinstance(self.source, LocalKey)
+
+    def recall(self, token: str) -> Actor | None:
+        """The Actor of a token verified recently and still valid; None means verify it."""
+        return self.verified.get(token)
 
     def verify(self, token: str) -> Actor:
+        actor = self.verified.get(token)
+        if actor is not None:
+            return actor
         if len(token) > MAX_TOKEN_CHARS:
             raise InvalidTokenError("the token is too long")
         try:
@@ -151,7 +205,9 @@ class TokenVerifier:
             )
             if claims["exp"] > time.time() + self.max_lifetime + self.leeway:
                 raise InvalidTokenError("the token lives longer than this service accepts")
-            return actor_from_claims(claims)
+            actor = actor_from_claims(claims)
+            self.verified.put(token, actor, float(claims["exp"]))
+            return actor
         except (jwt.PyJWTError, ValueError, KeyError, TypeError, ValidationError) as error:
             raise InvalidTokenError(str(error)) from error
 

@@ -30,7 +30,7 @@ def expected_version(if_match: str | None) -> int | None:
     return int(match.group(1)) if match else -1
 
 
-def command_context(
+async def command_context(
     request: Request,
     caller: CallerDep,
     if_match: Annotated[
@@ -56,7 +56,7 @@ def command_context(
 ContextDep = Annotated[CommandContext, Depends(command_context)]
 
 
-def get_bus(request: Request) -> CommandBus:
+async def get_bus(request: Request) -> CommandBus:
     return request.app.state.samverkan.bus  # type: ignore[no-any-return]
 
 

@@ -45,11 +45,11 @@ AsOf = Annotated[
 SearchText = Annotated[str | None, Query(max_length=200, pattern=TEXT)]
 
 
-def get_queries(request: Request) -> RecordQueries:
+async def get_queries(request: Request) -> RecordQueries:
     return request.app.state.queries  # type: ignore[no-any-return]
 
 
-def get_policy(request: Request) -> AccessPolicy:
+async def get_policy(request: Request) -> AccessPolicy:
     return request.app.state.samverkan.policy  # type: ignore[no-any-return]
 
 
