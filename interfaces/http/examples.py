@@ -214,6 +214,12 @@ EXAMPLES: dict[str, Callable[[], Example]] = {
         "phone": "+46 120 830 00",
     },
     "SetRetention": lambda: {"keep_years": 10},
+    "Retention": lambda: {"keep_years": 10},
+    "GallringRequest": lambda: {
+        "decision_reference": "KS 2026/41 §7",
+        "reason": "Gallring enligt informationshanteringsplanen: tio år efter avslut.",
+        "record_ids": [ISSUE],
+    },
     # not commands: a calendar feed to subscribe to, and a checkpoint sent back to be checked
     "FeedRequest": lambda: {
         "kind": "timeline",

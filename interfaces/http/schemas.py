@@ -110,6 +110,14 @@ class IssueSummary(Record):
         description="Diarienummer, e.g. 2462-2026/0017: municipality, year, serial from 1.",
         examples=["2462-2026/0017"],
     )
+    modelled_on: dict[str, Any] | None = Field(
+        None,
+        description="A replica's model: `issue_id, locality, title, task_forces[{name, mandate, "
+        "member_roles}]`.",
+    )
+    replicas: list[dict[str, str]] = Field(
+        default_factory=list, description="Issues modelled on this one: `{issue_id, locality}`."
+    )
 
 
 class FollowUpOnIssue(Schema):
@@ -119,14 +127,6 @@ class FollowUpOnIssue(Schema):
     note: str | None = Field(description="Null for evaluators: the note is internal.")
     set_by: str | None = Field(description="A pseudonym for evaluators.")
     set_at: datetime
-    modelled_on: dict[str, Any] | None = Field(
-        None,
-        description="A replica's model: `issue_id, locality, title, task_forces[{name, mandate, "
-        "member_roles}]`.",
-    )
-    replicas: list[dict[str, str]] = Field(
-        default_factory=list, description="Issues modelled on this one: `{issue_id, locality}`."
-    )
 
 
 class IssueView(IssueSummary):

@@ -18,7 +18,7 @@ from infrastructure.timeline import ENTRY_FIELDS
 from tests.e2e.conftest import SÖDERHAMN, Headers
 from tests.e2e.test_timeline_export import PATH, Programme, build_programme, samverkan_cli
 
-HEADER = list(ENTRY_FIELDS)
+HEADER = [*ENTRY_FIELDS, "registration_number"]  # the diarienummer comes last
 
 
 @pytest.fixture
