@@ -22,10 +22,12 @@ BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postg
 
 
 def reset_postgres(url: str) -> None:
+    """An empty database: the public schema and the personal-data key store's schema gone."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text("DROP SCHEMA IF EXISTS samverkan_keys CASCADE"))
     engine.dispose()
 
 

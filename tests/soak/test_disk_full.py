@@ -1,6 +1,6 @@
 """A full disk under a running server: 507 naming the disk, nothing half-written, then recovery.
 
-The var dir is a 2 MiB tmpfs that this test mounts (root only; skipped elsewhere, saying why).
+The var dir is an 8 MiB tmpfs that this test mounts (root only; skipped elsewhere, saying why).
 Writers fill it with commands until the store refuses them; then a filler file made in the same
 tmpfs is deleted, and commands succeed again without a restart.
 """
@@ -22,7 +22,7 @@ from tests.soak.servers import SAMVERKAN, Server, caseworker_headers, issue_body
 pytestmark = pytest.mark.soak
 
 WRITERS, MOST_COMMANDS = 4, 4000
-FILLER_BYTES = 512 * 1024
+FILLER_BYTES = 2 * 1024 * 1024
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     disk = tmp_path / "small-disk"
     disk.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
         capture_output=True,
         text=True,
         check=False,
