@@ -32,7 +32,10 @@ from domain.values import Category, NoteKind, RaisedByKind
 # Text holds no NUL and no other C0 control character but tab, line feed and carriage return
 # (a database may refuse them, a log line may be forged with them), and is not blank.
 CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
-TEXT = rf"^[^{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*$"
+# Blank is spelled out (every character Python's str.isspace counts), not `\s`: JSON Schema's
+# ECMA-262 `\s` differs from Python's and Rust's, and the schema must say what the service does.
+BLANK = r"\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x1c-\x1f\x09-\x0d"
+TEXT = rf"^[^{CONTROL}]*[^{BLANK}{CONTROL}][^{CONTROL}]*$"
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=TEXT)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=10_000, pattern=TEXT)]
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
@@ -595,9 +598,9 @@ class RegisterLocality(Command):
     municipality: MunicipalityCode
     name: ShortText
     kind: LocalityKind | None = Field(None, description="tatort, smaort or by (village).")
-    population: int | None = Field(None, ge=0, le=10_000_000)
-    latitude: float = Field(ge=-90, le=90, description="WGS 84 degrees north.")
-    longitude: float = Field(ge=-180, le=180, description="WGS 84 degrees east.")
+    population: int | None = Field(None, ge=0, le=10_000_000, strict=True)
+    latitude: float = Field(ge=-90, le=90, strict=True, description="WGS 84 degrees north.")
+    longitude: float = Field(ge=-180, le=180, strict=True, description="WGS 84 degrees east.")
 
     @property
     def target(self) -> UUID | None:

@@ -47,8 +47,10 @@ from tests.e2e.conftest import SÖDERHAMN, ÅTVIDABERG
 EXAMPLES_PER_OPERATION = 30
 SEED = 561_2182
 VALID_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
-PAGED = r"^/api/v1/(issues|task-forces|decisions|outcomes|audit/events|subjects|staff)$|/history$"
-PAGED = r"^/api/v1/(issues|task-forces|decisions|outcomes|localities|plans|audit/events)$|/history$"
+PAGED = (
+    r"^/api/v1/(issues|task-forces|decisions|outcomes|localities|plans|audit/events|subjects|staff)$"
+    r"|/history$"
+)
 CROSS_FIELD = (
     r"^/api/v1/(staff/\{user_id\}/(handover|leave)|exports/timeline"
     r"|outcomes|outcomes/\{outcome_id\}/correct|feeds|gallring)$"

@@ -196,4 +196,5 @@ def test_a_tampered_store_still_starts_and_serves(store: Samverkan) -> None:
             "checked": EVENTS - 1,
             "first_broken_position": newest,
             "head": report.json()["head"],
+            "incidents": [],
         }
