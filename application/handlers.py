@@ -490,7 +490,8 @@ def replicate_issue(cmd: c.ReplicateIssue, uow: UnitOfWork) -> CommandResult:
             }
         )
     raised_by = {"organisation": municipality_name(source.municipality), "kind": "municipality"}
-    replica = source.replicate(cmd.locality, cmd.title, models, raised_by, uow.by)
+    number = uow.next_registration_number(source.municipality, uow.today.year)
+    replica = source.replicate(cmd.locality, cmd.title, models, raised_by, uow.by, number)
     return uow.save(replica, source)  # one atomic save; the answer describes the replica
 
 

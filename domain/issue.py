@@ -293,6 +293,7 @@ class Issue(CaseAggregate):
         task_forces: list[dict[str, Any]],
         raised_by: dict[str, str],
         by: Provenance,
+        registration_number: str,
     ) -> Issue:
         """A new issue in another locality of the municipality, modelled on this one.
 
@@ -311,6 +312,7 @@ class Issue(CaseAggregate):
             category=self.category,
             raised_by=raised_by,
             parent_id=None,
+            registration_number=registration_number,
             modelled_on={
                 "issue_id": str(self.id),
                 "locality": self.locality,

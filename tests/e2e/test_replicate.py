@@ -44,6 +44,8 @@ def test_a_replica_copies_the_model_without_people_and_both_sides_know(
     assert source["replicas"] == [{"issue_id": replica_id, "locality": "Bergvik"}]
     history = client.get(f"/api/v1/issues/{model}/history", headers=caseworker).json()["items"]
     assert history[-1]["type"] == "Issue.Replicated"
+    prefix, serial = source["registration_number"].split("/")  # numbered at opening, next in line
+    assert replica["registration_number"] == f"{prefix}/{int(serial) + 1:04d}"
 
 
 def test_a_replica_is_for_another_locality(client: TestClient, caseworker: Headers) -> None:

@@ -13,7 +13,7 @@ MODEL = [{"name": "Arbetsgrupp", "mandate": "Ta fram en servicepunkt.", "member_
 
 def test_a_replica_is_opened_elsewhere_and_the_model_records_it() -> None:
     model = an_issue(locality="Trönö")
-    replica = model.replicate("Bergvik", None, MODEL, MUNICIPALITY, by())
+    replica = model.replicate("Bergvik", None, MODEL, MUNICIPALITY, by(), "2184-2026/0002")
     assert (replica.locality, replica.description, replica.category) == (
         "Bergvik",
         model.description,
@@ -26,4 +26,6 @@ def test_a_replica_is_opened_elsewhere_and_the_model_records_it() -> None:
 
 def test_a_replica_in_the_same_locality_is_refused() -> None:
     with pytest.raises(CrossRecordError):
-        an_issue(locality="Trönö").replicate(" trönö ", None, [], MUNICIPALITY, by())
+        an_issue(locality="Trönö").replicate(
+            " trönö ", None, [], MUNICIPALITY, by(), "2184-2026/0002"
+        )
