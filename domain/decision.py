@@ -162,8 +162,9 @@ class Decision(CaseAggregate):
 
     def _require(self, status: DecisionStatus, verb: str) -> None:
         if self.status != status:
+            article = "an" if str(status)[0] in "aeiou" else "a"
             raise RecordNotOpenError(
-                f"Only a {status} decision can be {verb}; this one is {self.status}."
+                f"Only {article} {status} decision can be {verb}; this one is {self.status}."
             )
 
 

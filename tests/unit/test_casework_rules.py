@@ -108,6 +108,8 @@ def test_only_an_adopted_decision_is_corrected_and_the_correction_applies() -> N
         RecordNotOpenError,
         lambda: proposed.correct(date(2024, 1, 20), None, "Fel år.", by()),
     )
+    with pytest.raises(RecordNotOpenError, match=r"^Only an adopted decision can be corrected"):
+        proposed.correct(date(2024, 1, 20), None, "Fel år.", by())
     adopted = saved(an_adopted_decision())
     adopted.correct(date(2024, 1, 20), None, "Fel år angavs.", by())
     assert (adopted.decided_on, adopted.reference) == (date(2024, 1, 20), "KS 2024/112")
