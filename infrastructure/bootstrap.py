@@ -21,6 +21,7 @@ from infrastructure.keys import (
     token_signing_key,
 )
 from infrastructure.read_models import schema_fingerprint
+from infrastructure.registrations import number_issues_opened_before_numbers
 from infrastructure.replay import ensure_views
 from infrastructure.settings import Settings, get_settings
 from infrastructure.unit_of_work import SqlStore
@@ -64,6 +65,8 @@ def bootstrap(settings: Settings | None = None, create: bool = True) -> Samverka
     prepare_personal_data(events)
     policy = AccessPolicy()
     bus = CommandBus(SqlStore(events, policy=policy), policy)
+    if create:  # a writer's start-up; read commands never record anything
+        number_issues_opened_before_numbers(events, bus)
     return Samverkan(settings, events, policy, bus, key)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from application.bus import CommandBus
@@ -23,6 +24,8 @@ from infrastructure.event_store import EventStore
 from infrastructure.read_models import VIEWS
 
 ISSUE = VIEWS["issue"]
+TRACKING = VIEWS["tracking"]
+NUMBERED = "registration_numbers"  # the tracking row of a store whose issues all have one
 
 
 def next_registration_number(session: Session, municipality: str, year: int) -> str:
@@ -49,10 +52,28 @@ _HIGHEST_SERIAL = (
 )
 
 
+def number_issues_opened_before_numbers(events: EventStore, bus: CommandBus) -> int:
+    """Once per store, at its first start-up as a writer: number the issues opened without one.
+
+    Since release 2 every issue is numbered at opening, so only a store written before that
+    holds unnumbered issues. A tracking row records that the store has been through this, so
+    later start-ups (and every worker) skip it. Returns how many issues were numbered.
+    """
+    with events.reading() as session:
+        if session.execute(select(TRACKING.c.name).where(TRACKING.c.name == NUMBERED)).first():
+            return 0
+    registered = register_unnumbered_issues(events, bus)
+    try:
+        with events.transaction() as session:
+            session.execute(insert(TRACKING).values(name=NUMBERED, position=0, schema=""))
+    except IntegrityError:
+        pass  # another process recorded it first
+    return registered
+
+
 def register_unnumbered_issues(events: EventStore, bus: CommandBus) -> int:
     """Number every issue without one, in opening order, through `Issue.Registered` events.
 
-    Run at start-up: a store written before numbers existed gets them before it serves.
     Each number is recorded by the system as its own command, for the issue's municipality,
     in the year the issue was opened. Returns how many issues were numbered.
     """

@@ -63,11 +63,9 @@ def serve(
     from infrastructure.bootstrap import bootstrap
 
     announce()
-    # Creates tables and keys, and rebuilds changed views, before workers start.
+    # Creates tables and keys, rebuilds changed views and numbers an old store's issues,
+    # once, before the workers start.
     samverkan = bootstrap(settings)
-    from infrastructure.registrations import register_unnumbered_issues
-
-    register_unnumbered_issues(samverkan.events, samverkan.bus)  # once, before the workers
     if demo:
         from interfaces.cli.demo import load_demo
 

@@ -13,7 +13,6 @@ from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
 from infrastructure.keys import pseudonym_key
 from infrastructure.queries import RecordQueries
-from infrastructure.registrations import register_unnumbered_issues
 from infrastructure.relay import RelayThread, relay_for
 from infrastructure.settings import Settings
 from infrastructure.staff_register import DepartedUsers
@@ -70,7 +69,6 @@ ROUTERS.append(contacts.router)
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:
     samverkan = samverkan or bootstrap(settings)
     settings = samverkan.settings
-    register_unnumbered_issues(samverkan.events, samverkan.bus)  # a store from before numbers
     use_pseudonym_key(pseudonym_key(settings.var_dir))
 
     @asynccontextmanager

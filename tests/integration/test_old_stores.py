@@ -19,7 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from domain.values import Role
+from infrastructure.bootstrap import bootstrap
 from infrastructure.read_models import VIEWS
+from infrastructure.registrations import number_issues_opened_before_numbers
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenIssuer
 from interfaces.http.app import create_app
@@ -209,3 +211,27 @@ def test_what_an_old_release_erased_stays_erased(
     for database in var_dir.glob("*.db*"):
         for value in erased:
             assert value.encode() not in database.read_bytes(), (database.name, value)
+
+
+def test_an_old_store_is_numbered_once_by_the_first_writer_and_never_by_a_read_command(
+    var_dir: Path,
+) -> None:
+    settings = Settings(var_dir=var_dir, rate_limit="off")
+    reader = bootstrap(settings, create=False)
+    try:
+        events_before = reader.events.recorder.max_notification_id()
+    finally:
+        reader.close()
+    assert samverkan(var_dir, "audit", "verify").returncode == 0
+    writer = bootstrap(settings)
+    try:
+        numbered = writer.events.recorder.max_notification_id()
+        assert numbered > events_before  # the first writer numbered the unnumbered issues
+        assert number_issues_opened_before_numbers(writer.events, writer.bus) == 0
+    finally:
+        writer.close()
+    again = bootstrap(settings)
+    try:
+        assert again.events.recorder.max_notification_id() == numbered
+    finally:
+        again.close()
