@@ -222,9 +222,8 @@ def snapshot(events: EventStore) -> Iterator[Connection]:
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        elif not events.datastore.is_sqlite_in_memory_db:
-            # pysqlite never opens a transaction for reads; in WAL mode BEGIN pins a snapshot.
-            connection.exec_driver_sql("BEGIN")
+        # On SQLite the store's recipe makes SQLAlchemy's BEGIN real: the first read begins a
+        # transaction, and in WAL mode that pins one snapshot for every statement after it.
         try:
             yield connection
         finally:

@@ -182,12 +182,9 @@ class StoreFactory(SQLAlchemyFactory):
         url = str(env.get("SQLALCHEMY_URL"))
         if url.startswith("sqlite"):
             self.datastore = SQLAlchemyDatastore(url=url, connect_args={"timeout": 30})
-            sqlalchemy_event.listen(self.datastore.engine, "connect", _sqlite_durability)
-            sqlalchemy_event.listen(self.datastore.engine, "begin", _sqlite_begin)
+            set_up_sqlite(self.datastore.engine)
             if ":memory:" not in url:
                 self.datastore.write_lock = Semaphore()  # SQLite has one writer
-                # WAL on connect, before any BEGIN: it cannot be switched inside a transaction.
-                sqlalchemy_event.listen(self.datastore.engine, "connect", _sqlite_wal)
                 self.datastore._tried_init_sqlite_wal_mode = True
                 self.datastore.is_sqlite_wal_mode = True
         else:
@@ -213,6 +210,18 @@ class StoreFactory(SQLAlchemyFactory):
             self.datastore.engine.dispose()
 
 
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
+
+def set_up_sqlite(engine: Engine) -> None:
+    """Every connection to a SQLite store: durable, patient, in WAL mode, with real BEGINs."""
+    sqlalchemy_event.listen(engine, "connect", _sqlite_durability)
+    sqlalchemy_event.listen(engine, "begin", _sqlite_begin)
+    if ":memory:" not in str(engine.url):
+        # WAL on connect, before any BEGIN: it cannot be switched inside a transaction.
+        sqlalchemy_event.listen(engine, "connect", _sqlite_wal)
+
+
 def _sqlite_durability(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy's pysqlite recipe: the driver emits no BEGIN of its own, so SQLAlchemy's BEGIN
     # and ROLLBACK are real. A read is then a transaction that ends, and a connection back in
@@ -221,6 +230,9 @@ def _sqlite_durability(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=FULL")  # a 2xx means the command is on disk
     cursor.execute("PRAGMA busy_timeout=30000")
+    # A long write (a replay, a bulk load) grows the WAL; once checkpointed, it shrinks back to
+    # this size instead of holding the peak on disk while the server runs.
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     cursor.close()
 
 
@@ -287,6 +299,8 @@ class EventStore(Application):
         if self._unpooled is None:
             assert self.datastore.engine is not None
             self._unpooled = create_engine(self.datastore.engine.url, poolclass=NullPool)
+            if self._unpooled.dialect.name == "sqlite":
+                set_up_sqlite(self._unpooled)
         return self._unpooled
 
     def close(self) -> None:
