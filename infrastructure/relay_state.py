@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    delete,
     func,
     insert,
     select,
@@ -68,6 +69,17 @@ def store_id(engine: Engine) -> str:
     except DBAPIError:  # another process made it first
         with engine.connect() as connection:
             return str(connection.execute(query).scalar_one())
+
+
+def renew_store_id(engine: Engine) -> str:
+    """A new id for a store that is a new branch of history (a restored backup): its next
+    positions are not the ones the old store may already have published under its own id."""
+    ensure_relay_tables(engine)
+    made = uuid.uuid4().hex
+    with engine.begin() as connection:
+        connection.execute(delete(relay_store))
+        connection.execute(insert(relay_store).values(id=1, store_id=made))
+    return made
 
 
 def read_position(connection: Connection, stream: str) -> int:

@@ -28,6 +28,7 @@ from infrastructure.bootstrap import bootstrap
 from infrastructure.checkpoints import checkpoint_consistency
 from infrastructure.keys import chain_key
 from infrastructure.postgres_dump import KEYS_DUMP, LOG_DUMP, pg_restore, shown_url, tables_in
+from infrastructure.relay_state import renew_store_id
 from infrastructure.settings import Settings
 
 Step = Callable[[str], None]
@@ -151,6 +152,10 @@ def _verified(settings: Settings, manifest: dict[str, Any], announce: Step) -> R
         if not consistent:
             at = manifest["checkpoint"].get("position")
             raise RestoreMismatchError(f"The checkpoint at position {at}: {detail}")
+        announce("giving the restored store a new relay id")
+        engine = events.datastore.engine
+        assert engine is not None
+        renew_store_id(engine)  # its next positions are new: `Nats-Msg-Id` must not repeat
     finally:
         samverkan.close()
     return Restored(position, result.head, result.checked, detail)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from infrastructure.relay_state import ensure_relay_tables, store_id
 from infrastructure.settings import Settings
 from tests.conftest import POSTGRES_URL, reset_postgres, settings_for
 from tests.soak.servers import SAMVERKAN, server_env
@@ -58,6 +59,10 @@ def backed_up(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path
     source = settings_for(backend, tmp_path / "var")
     loaded = samverkan(source, "demo", "load")
     assert loaded.returncode == 0, loaded.stderr[-2000:]
+    engine = create_engine(source.store_url)
+    ensure_relay_tables(engine)
+    store_id(engine)  # as a relay would have made it
+    engine.dispose()
     made = samverkan(source, "backup", "-o", str(tmp_path / "backup"))
     assert made.returncode == 0, made.stderr[-2000:]
     return backend, tmp_path / "backup", source
@@ -66,7 +71,7 @@ def backed_up(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path
 def test_a_backup_restores_into_an_empty_place_and_verifies(
     backed_up: tuple[str, Path, Settings], tmp_path: Path
 ) -> None:
-    backend, backup, _ = backed_up
+    backend, backup, source = backed_up
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["position"] > 100
     assert manifest["checkpoint"]["position"] == manifest["position"]
@@ -84,6 +89,17 @@ def test_a_backup_restores_into_an_empty_place_and_verifies(
     listed = samverkan(target, "export", "timeline", "--format", "json")
     assert listed.returncode == 0
     assert len(json.loads(listed.stdout)["items"]) > 100  # the views were rebuilt from the log
+    # a new branch of history: its next positions must not reuse the source's message ids
+    assert relay_store_id(target) not in (None, relay_store_id(source))
+
+
+def relay_store_id(settings: Settings) -> str | None:
+    engine = create_engine(settings.store_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT store_id FROM relay_store")).scalar()
+    finally:
+        engine.dispose()
 
 
 def test_a_changed_file_is_named_and_nothing_is_restored(
