@@ -147,14 +147,20 @@ def wait_until(check: Callable[[], bool], within: float = 60.0, what: str = "") 
     pytest.fail(f"Timed out waiting for {what or check}")
 
 
-def free_port() -> int:
+def reserved_port() -> socket.socket:
+    """A port of the private range, held by a bound socket that does not listen.
+
+    While it is held, a connection to the port is refused (as to a server that is down) and
+    no other test process can pick the same port for its own server.
+    """
     for port in random.sample(PRIVATE_PORTS, len(PRIVATE_PORTS)):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+        holder = socket.socket()
+        try:
+            holder.bind(("127.0.0.1", port))
+        except OSError:
+            holder.close()
+            continue
+        return holder
     raise RuntimeError("No free port in 18700-18799.")
 
 
@@ -164,7 +170,8 @@ class PrivateNats:
     def __init__(self) -> None:
         if not NATS_SERVER.exists():
             pytest.skip(f"No {NATS_SERVER}: install the nats-server package")
-        self.port = free_port()
+        self._held: socket.socket | None = reserved_port()  # held whenever no server runs
+        self.port = self._held.getsockname()[1]
         self.url = f"nats://127.0.0.1:{self.port}"
         self.directory = Path(tempfile.mkdtemp(prefix="samverkan-nats-"))
         self.process: subprocess.Popen[bytes] | None = None
@@ -173,6 +180,7 @@ class PrivateNats:
         command = [str(NATS_SERVER), "-js", "-a", "127.0.0.1", "-p", str(self.port)]
         command += ["-sd", str(self.directory / "store")]
         log = (self.directory / "nats.log").open("ab")
+        self._release()
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         wait_until(lambda: reachable(self.url), 30, f"nats-server on {self.port}")
         return self
@@ -181,7 +189,26 @@ class PrivateNats:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+        self._hold()
 
     def close(self) -> None:
         self.kill()
+        self._release()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _hold(self) -> None:
+        """Keep the port while the server is down, so no other test's server takes it."""
+        if self._held is None:
+            holder = socket.socket()
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+            try:
+                holder.bind(("127.0.0.1", self.port))
+            except OSError:  # taken in the instant between: the test will name what it meets
+                holder.close()
+                return
+            self._held = holder
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
