@@ -17,6 +17,7 @@ from application.errors import NotFoundError
 from application.policy import AccessPolicy
 from domain.issue import Issue
 from domain.values import Actor
+from infrastructure import text_search
 from infrastructure.event_store import EventStore
 from infrastructure.note_log import with_changes
 from infrastructure.projections import record_row
@@ -57,6 +58,9 @@ class RecordQueries:
     def __init__(self, events: EventStore, policy: AccessPolicy) -> None:
         self.events = events
         self.policy = policy
+        engine = events.datastore.engine
+        assert engine is not None
+        self._dialect = engine.dialect.name
 
     def view(
         self,
@@ -164,8 +168,7 @@ class RecordQueries:
             if value is not None:
                 query = query.where(table.c[name] == value)
         if text:
-            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(table.c.search_text.like(f"%{escaped}%", escape="\\"))
+            query = query.where(text_search.matching(table, text, self._dialect))
         if overdue is not None:
             today = datetime.now(UTC).date()
             is_overdue = (table.c.status == "active") & (table.c.due_on < today)
