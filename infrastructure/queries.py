@@ -167,14 +167,15 @@ class RecordQueries:
         for name, value in filters.items():
             if value is not None:
                 query = query.where(table.c[name] == value)
-        if text:
-            query = query.where(text_search.matching(table, text, self._dialect))
         if overdue is not None:
             today = datetime.now(UTC).date()
             is_overdue = (table.c.status == "active") & (table.c.due_on < today)
             query = query.where(is_overdue if overdue else ~is_overdue)
-        if cursor is not None:
-            query = query.where(table.c.position < decode_cursor(cursor))
+        before = None if cursor is None else decode_cursor(cursor)
+        if before is not None:
+            query = query.where(table.c.position < before)
+        if text:
+            query = text_search.narrowed(query, table, text, self._dialect, before)
         with self.events.reading() as session:
             rows = [dict(r) for r in session.execute(query).mappings().all()]
         more = len(rows) > limit

@@ -16,8 +16,10 @@ issues the caller's filters select, as every text was before.
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
-from sqlalchemy import ColumnElement, Connection, Table, select, table, text
+from sqlalchemy import Connection, Select, Table, column, literal_column, table
 from sqlalchemy.exc import DBAPIError
 
 from infrastructure.read_models import VIEWS
@@ -27,7 +29,7 @@ FTS = "issue_search"
 PG_INDEX = "ix_issue_view_search_text_trgm"
 logger = structlog.get_logger("samverkan.store")
 
-_index = table(FTS)  # the FTS5 table, for queries: its hidden columns are named in SQL
+_index = table(FTS, column("rowid"))  # the FTS5 table, as queries name it
 _TRIGGERS = {
     f"{FTS}_insert": f"""AFTER INSERT ON {{view}} BEGIN
         INSERT INTO {FTS}(rowid, search_text) VALUES (new.position, new.search_text);
@@ -46,15 +48,27 @@ _TRIGGERS = {
 }
 
 
-def matching(view: Table, needle: str, dialect: str) -> ColumnElement[bool]:
-    """Rows of the issue view whose search text holds `needle`, ignoring case."""
+def narrowed(
+    query: Select[Any], view: Table, needle: str, dialect: str, before: int | None = None
+) -> Select[Any]:
+    """`query` of the view (newest first, before the cursor's position `before`), narrowed to
+    the rows whose search text holds `needle`, ignoring case.
+
+    Through the index, the matches come newest first straight from FTS5 (its rowid is the
+    view's position), so a page reads only as many as it shows, however many issues match.
+    """
     needle = needle.lower()
     if dialect == "sqlite" and view is VIEWS["issue"] and len(needle) >= MIN_INDEXED:
         phrase = '"' + needle.replace('"', '""') + '"'  # a quoted FTS5 phrase: no operators
-        match = text(f"{FTS} MATCH :phrase").bindparams(phrase=phrase)
-        return view.c.position.in_(select(text("rowid")).select_from(_index).where(match))
+        rowid = _index.c.rowid
+        query = query.join(_index, rowid == view.c.position).where(
+            literal_column(FTS).op("MATCH")(phrase)
+        )
+        if before is not None:  # the cursor, where FTS5 can skip to it
+            query = query.where(rowid < before)
+        return query.order_by(None).order_by(rowid.desc())
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return view.c.search_text.like(f"%{escaped}%", escape="\\")
+    return query.where(view.c.search_text.like(f"%{escaped}%", escape="\\"))
 
 
 def install(connection: Connection, rebuild: bool = False) -> None:
