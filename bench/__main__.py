@@ -16,6 +16,7 @@ from bench import (
     service_access,
     store,
     streaming_export,
+    text_search,
 )
 from bench.common import POSTGRES_URL, ROUNDS, Figure, create_database_if_missing, say
 from bench.machine import describe
@@ -31,6 +32,7 @@ FIGURES: dict[str, Callable[[], list[Figure]]] = {
     "history": lambda: [history.measure("sqlite")],
     "replay": lambda: [replay.measure(backend) for backend in BACKENDS if available(backend)],
     "lists": lambda: [lists.measure("sqlite")],
+    "text-search": lambda: [text_search.measure("sqlite")],
     "export": lambda: [_streaming_export()],
     "scale": lambda: [http.measure_scale_out()],
     "relay": relay.measure,

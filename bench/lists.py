@@ -36,8 +36,8 @@ MUNICIPALITIES = ("0561", "0563", "0580")  # Åtvidaberg, Valdemarsvik, Linköpi
 def measure(backend: str = "sqlite") -> Figure:
     """SQLite: two store files side by side, so small and large can alternate in one run."""
     with ExitStack() as stack:
-        small = stack.enter_context(_seeded(backend, "lists-small", SMALL))
-        large = stack.enter_context(_seeded(backend, "lists-large", LARGE))
+        small = stack.enter_context(seeded(backend, "lists-small", SMALL))
+        large = stack.enter_context(seeded(backend, "lists-large", LARGE))
         small_p50s, large_p50s = [], []
         for _ in range(ROUNDS):
             small_p50s.append(_p50(small))
@@ -60,7 +60,7 @@ def measure(backend: str = "sqlite") -> Figure:
 
 
 @contextmanager
-def _seeded(backend: str, name: str, count: int) -> Iterator[Samverkan]:
+def seeded(backend: str, name: str, count: int) -> Iterator[Samverkan]:
     with running(backend, name) as samverkan:
         seed(samverkan, count)
         yield samverkan

@@ -6,8 +6,9 @@ state), and every touched record's view rows rebuilt from its events with the pr
 replay runs, so `replay --check` stays clean. Only after the COMMIT is the key material
 deleted from the key store; at start-up any key marked destroyed whose material is still
 there is deleted too, so a crash in between loses nothing. Then the freed bytes are scrubbed:
-SQLite checkpoints its WAL (every connection runs with `secure_delete`); PostgreSQL vacuums
-the touched tables.
+SQLite merges the text search index (which keeps a deleted row's trigrams until then) and
+checkpoints its WAL (every connection runs with `secure_delete`); PostgreSQL vacuums the
+touched tables, their trigram index with them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from domain.base import CaseAggregate
 from domain.gallring import Gallring
 from domain.values import Provenance
 from infrastructure import key_assignments as assignments
+from infrastructure import text_search
 from infrastructure.event_store import EventStore
 from infrastructure.keystore import KeyStore, scrub, secure_sqlite
 from infrastructure.projections import RECORD_TYPES, Projector, event_rows, record_rows
@@ -203,6 +205,8 @@ class GallringService:
         snapshots = self.events.snapshots
         if snapshots is not None:
             tables.append(snapshots.recorder.events_table_name)  # type: ignore[attr-defined]
+        with engine.begin() as connection:
+            text_search.purge(connection)  # the erased text's trigrams, before the checkpoint
         scrub(engine, tables)
 
 

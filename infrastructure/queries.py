@@ -17,6 +17,7 @@ from application.errors import NotFoundError
 from application.policy import AccessPolicy
 from domain.issue import Issue
 from domain.values import Actor
+from infrastructure import text_search
 from infrastructure.event_store import EventStore
 from infrastructure.note_log import with_changes
 from infrastructure.projections import record_row
@@ -57,6 +58,9 @@ class RecordQueries:
     def __init__(self, events: EventStore, policy: AccessPolicy) -> None:
         self.events = events
         self.policy = policy
+        engine = events.datastore.engine
+        assert engine is not None
+        self._dialect = engine.dialect.name
 
     def view(
         self,
@@ -163,15 +167,15 @@ class RecordQueries:
         for name, value in filters.items():
             if value is not None:
                 query = query.where(table.c[name] == value)
-        if text:
-            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(table.c.search_text.like(f"%{escaped}%", escape="\\"))
         if overdue is not None:
             today = datetime.now(UTC).date()
             is_overdue = (table.c.status == "active") & (table.c.due_on < today)
             query = query.where(is_overdue if overdue else ~is_overdue)
-        if cursor is not None:
-            query = query.where(table.c.position < decode_cursor(cursor))
+        before = None if cursor is None else decode_cursor(cursor)
+        if before is not None:
+            query = query.where(table.c.position < before)
+        if text:
+            query = text_search.narrowed(query, table, text, self._dialect, before)
         with self.events.reading() as session:
             rows = [dict(r) for r in session.execute(query).mappings().all()]
         more = len(rows) > limit

@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.sql.elements import TextClause
 
 from domain.base import CaseAggregate
+from infrastructure import text_search
 from infrastructure.bulk_insert import BulkWriter
 from infrastructure.event_store import EventStore
 from infrastructure.projections import Projector, event_rows, record_rows
@@ -131,7 +132,11 @@ def _add(rows: Rows, more: Mapping[str, dict[str, Any]]) -> None:
 
 
 def ensure_views(events: EventStore, fingerprint: str, progress: Progress | None = None) -> bool:
-    """Create the views; rebuild them from the log if their definition changed (then True)."""
+    """Create the views; rebuild them from the log if their definition changed (then True).
+
+    The text search index is created here too, and filled when the store has none yet (one
+    written by an earlier release) or when the views were rebuilt.
+    """
     engine = events.datastore.engine
     assert engine is not None
     VIEWS["tracking"].metadata.create_all(engine, checkfirst=True)
@@ -139,6 +144,7 @@ def ensure_views(events: EventStore, fingerprint: str, progress: Progress | None
     with events.transaction() as session:
         row = session.execute(select(tracking).where(tracking.c.name == "views")).first()
         if row is not None and row.schema == fingerprint:
+            text_search.install(session.connection())
             return False
         if row is None:
             session.execute(insert(tracking).values(name="views", position=0, schema=fingerprint))
@@ -148,6 +154,8 @@ def ensure_views(events: EventStore, fingerprint: str, progress: Progress | None
         VIEWS[name].drop(engine, checkfirst=True)
         VIEWS[name].create(engine)
     rebuild(events, VIEWS, progress)
+    with events.transaction() as session:
+        text_search.install(session.connection(), rebuild=True)
     return True
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.orm import Session
 
+from infrastructure import text_search
 from infrastructure.audit import snapshot
 from infrastructure.event_store import EventStore
 from infrastructure.projections import Projector
@@ -51,6 +52,7 @@ def replace_views(events: EventStore, progress: Progress | None = None) -> int:
             session.execute(text(f"DROP TABLE IF EXISTS {fresh[name].name}"))
         tracking = VIEWS["tracking"]
         session.execute(update(tracking).where(tracking.c.name == "views").values(position=last))
+        text_search.install(session.connection(), rebuild=True)  # the swapped-in view is new
     return count
 
 

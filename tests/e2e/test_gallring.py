@@ -8,6 +8,7 @@ and `replay --check` finds no difference. The same for record-level gallring of 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from tests.e2e.conftest import ÅTVIDABERG, Headers
 
 NAME = "Ingrid Kvarnbergsqvist"  # ASCII: JSON columns escape other letters
 NOTE = "Ringde Sixten Bergqvarn om lokalen"
+# Letters that no other text of these tests holds: the index stores each of these trigrams
+# whole, so their bytes are there exactly while the index still holds the erased text.
+CODE_WORD = "wxyzq"
 
 
 def _everything_readable(
@@ -53,6 +57,15 @@ def _database_bytes(var_dir: Path) -> bytes:
     files = sorted(p for p in var_dir.glob("*.db*") if p.is_file())
     assert {"samverkan.db", "keystore.db"} <= {p.name for p in files}
     return b"".join(p.read_bytes() for p in files)
+
+
+def _search_index_bytes(var_dir: Path) -> bytes:
+    """Every block and page key of the text search index (FTS5's shadow tables)."""
+    with sqlite3.connect(var_dir / "samverkan.db") as connection:
+        blocks = connection.execute("SELECT block FROM issue_search_data").fetchall()
+        keys = connection.execute("SELECT term FROM issue_search_idx").fetchall()
+    connection.close()
+    return b"".join(bytes(b) for (b,) in blocks) + b"".join(bytes(k) for (k,) in keys)
 
 
 def _intact_and_replayable(client: TestClient, admin: Headers) -> None:
@@ -169,3 +182,29 @@ def test_personal_fields_are_stored_as_ciphertext(
     assert b"Qvarnstedt" not in states and b"Karin Berg" not in states
     assert b"__sealed__" in states
     assert b"Butiken i Falerum" in states  # titles stay clear
+
+
+def test_record_level_gallring_leaves_no_trigram_of_the_text_in_the_search_index(
+    client: TestClient,
+    caseworker: Headers,
+    auth: Callable[..., Headers],
+    api_settings: Settings,
+    open_issue: Callable[..., str],
+) -> None:
+    admin = auth("greta.admin", "admin", ÅTVIDABERG)
+    issue_id = open_issue(description=f"Kontakten heter {CODE_WORD.upper()} på torget.")
+    kept_id = open_issue(title="Macken i Grebo stänger")
+    trigrams = [CODE_WORD[i : i + 3].encode() for i in range(len(CODE_WORD) - 2)]
+    found = client.get(f"/api/v1/issues?q={CODE_WORD}", headers=admin).json()["items"]
+    assert [i["id"] for i in found] == [issue_id]
+    held = _search_index_bytes(api_settings.var_dir)
+    assert all(t in held for t in trigrams)  # the check below can see them
+
+    _gallring(client, admin, record_ids=[issue_id])
+
+    assert client.get(f"/api/v1/issues?q={CODE_WORD}", headers=admin).json()["items"] == []
+    held = _search_index_bytes(api_settings.var_dir)
+    assert [t for t in trigrams if t in held] == []
+    kept = client.get("/api/v1/issues?q=grebo", headers=admin).json()["items"]
+    assert [i["id"] for i in kept] == [kept_id]  # the index still serves the others
+    assert CODE_WORD.encode() not in _database_bytes(api_settings.var_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,3 +236,22 @@ def test_an_old_store_is_numbered_once_by_the_first_writer_and_never_by_a_read_c
         assert again.events.recorder.max_notification_id() == numbered
     finally:
         again.close()
+
+
+def test_an_old_store_is_searchable_with_no_manual_step(var_dir: Path) -> None:
+    with sqlite3.connect(var_dir / "samverkan.db") as connection:
+        had_index = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'issue_search'"
+        ).fetchone()[0]
+    connection.close()
+    settings = Settings(var_dir=var_dir, rate_limit="off")
+    with TestClient(create_app(settings=settings)) as test_client:
+        token = TokenIssuer(settings).issue("revisor", Role.AUDITOR, "*")
+        headers = {"Authorization": f"Bearer {token}"}
+        issues = test_client.get("/api/v1/issues?limit=500", headers=headers).json()["items"]
+        assert issues, "the fixture holds no issue"
+        for issue in issues:
+            needle = issue["title"][1:-1].upper()  # a part, in other letters
+            found = test_client.get("/api/v1/issues", params={"q": needle}, headers=headers)
+            assert issue["id"] in [i["id"] for i in found.json()["items"]], needle
+    assert not had_index  # an earlier release's store: the index was made at start-up

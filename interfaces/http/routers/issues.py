@@ -60,7 +60,12 @@ def list_issues(
         Query(
             max_length=200,
             pattern=TEXT,
-            description="Text in title, description, locality or registration number",
+            description=(
+                "Text in title, description, locality or registration number: any part of"
+                " them, case-insensitive. From 3 characters on, the search uses a trigram"
+                " index; a shorter text (e.g. `Ås`) is accepted too, and checked against every"
+                " issue the other filters select, so narrow it with them where you can."
+            ),
         ),
     ] = None,
     limit: Limit = 50,
