@@ -125,8 +125,16 @@ def _ratio(
         met and clean,
         product=f"{product:,.0f} req/s",
         baseline=f"{baseline:,.0f} req/s ({label})",
-        notes=[answers, f"rounds ({label}, product): {rounds}"],
+        notes=[answers, f"rounds ({label}, product): {rounds}", _cpu(runs, key)],
     )
+
+
+def _cpu(runs: dict[str, list[Load]], key: str) -> str:
+    """Server CPU (user + system) per request: a figure the shared machine's load skews less."""
+    product, baseline = (
+        statistics.median(r.cpu_ms_per_request for r in runs[k]) for k in ("product", key)
+    )
+    return f"server CPU per request (median): product {product:.2f} ms, {key} {baseline:.2f} ms"
 
 
 def _answers(runs: dict[str, list[Load]]) -> str:

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -48,6 +48,11 @@ class Load:
     requests: int
     not_2xx: int
     socket_errors: int
+    server_cpu_seconds: float = 0.0  # user + system time of the server's processes under load
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return 1000 * self.server_cpu_seconds / self.requests if self.requests else 0.0
 
     @property
     def clean(self) -> bool:
@@ -68,7 +73,10 @@ def uvicorn_command(app: str, port: int, workers: int = 1, factory: bool = False
 
 @contextmanager
 def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    """Run a server in its own process group; yield its base URL once it answers."""
+    """Run a server in its own process group; yield its base URL once it answers.
+
+    The URL's fragment names the process group, so `wrk_post` can read the server's CPU time.
+    """
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -80,7 +88,7 @@ def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
-        yield url
+        yield f"{url}#{process.pid}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -104,6 +112,8 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def wrk_post(url: str, token: str, seconds: float, script_dir: Path) -> Load:
+    url, _, group = url.partition("#")
+    cpu_before = process_group_cpu_seconds(int(group)) if group else 0.0
     script = script_dir / "post_issue.lua"
     script.write_text(LUA.format(body=json.dumps(issue_body(), ensure_ascii=False), token=token))
     output = subprocess.run(
@@ -125,7 +135,22 @@ def wrk_post(url: str, token: str, seconds: float, script_dir: Path) -> Load:
         text=True,
         check=True,
     ).stdout
-    return parse_wrk(output)
+    cpu = process_group_cpu_seconds(int(group)) - cpu_before if group else 0.0
+    return replace(parse_wrk(output), server_cpu_seconds=cpu)
+
+
+def process_group_cpu_seconds(group: int) -> float:
+    """User + system CPU seconds of the live processes in a process group (Linux /proc)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def parse_wrk(output: str) -> Load:
