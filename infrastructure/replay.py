@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import MetaData, Table, insert, select, text
+from sqlalchemy import Connection, Index, MetaData, Table, insert, select, text
 from sqlalchemy.sql.elements import TextClause
 
 from domain.base import CaseAggregate
@@ -81,6 +81,7 @@ def rebuild(
     created: dict[UUID, int] = {}
     last = count = 0
     with _collector_paused(), events.transaction() as session:
+        secondary = _drop_indexes(session.connection(), views)
         writer = BulkWriter(session.connection(), views)
         for page in _decoded_pages(events, 0):
             rows: Rows = {}
@@ -102,8 +103,19 @@ def rebuild(
         for aggregate in aggregates.values():
             _add(records, record_rows(aggregate, created[aggregate.id]))
         writer.write(records)
+        for index in secondary:  # built once from the loaded rows: cheaper than row by row
+            index.create(session.connection())
         Projector(views).track(session, last)
     return count
+
+
+def _drop_indexes(connection: Connection, views: Mapping[str, Table]) -> list[Index]:
+    """Drop the indexes of the (empty) views rebuilt from the log, in the rebuild's own
+    transaction, so each is built once from the loaded rows rather than row by row."""
+    indexes = [index for name in REBUILT_FROM_LOG for index in views[name].indexes]
+    for index in indexes:
+        index.drop(connection)
+    return indexes
 
 
 @contextmanager
