@@ -26,7 +26,9 @@ CHECK_ATTEMPTS = 5
 def catch_up(events: EventStore, session: Session, views: Mapping[str, Table]) -> int:
     """Project every event after the views' tracked position into them; returns the new one."""
     tracking = views["tracking"]
-    after = session.execute(select(tracking.c.position)).scalar_one()
+    after = session.execute(
+        select(tracking.c.position).where(tracking.c.name == "views")
+    ).scalar_one()
     projector = Projector(views)
     last = int(after)
     for event, position in decoded_log(events, last):
