@@ -92,7 +92,7 @@ class People:
             return ""
         actor = self.pseudonyms.user(row.actor_user) if self.pseudonyms else row.actor_user
         text = f"{actor} ({row.actor_role})"
-        if row.subject is not None:
+        if row.subject is not None and row.record_type == "task_force":  # a member
             text += f" → {self._member(row.subject, spans.get(row.record_id))}"
         return text
 

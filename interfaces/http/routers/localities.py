@@ -38,6 +38,7 @@ from interfaces.http.reading import (
 from interfaces.http.routers.audit import HISTORY, AuditDep, _history
 from interfaces.http.schemas import Accepted, Page
 from interfaces.http.security import CallerDep
+from interfaces.privacy import Pseudonyms
 
 PATH = "/api/v1/localities"
 router = APIRouter(prefix=PATH, tags=["localities"])
@@ -77,7 +78,11 @@ def list_localities(
     `registered: false`), newest first."""
     policy.authorise_query(caller, Read.VIEW)
     page = register.page(caller, municipality, q, limit, cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    items = page.items
+    if policy.pseudonymises(caller):
+        pseudonyms = Pseudonyms.for_reader(caller)
+        items = [pseudonyms.view("locality", item) for item in items]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @router.get("/{locality_id}", response_model=LocalityView, responses=READ_ERRORS)
