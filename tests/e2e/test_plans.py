@@ -133,4 +133,7 @@ def test_the_plan_page_renders_in_chromium(page: Path, tmp_path: Path) -> None:
     assert (
         dom.count('class="goal"') == 3 and "Mål 2: Att ta sig till jobb och skola utan bil." in dom
     )
-    assert "Lösta ärenden: 1 av 1 · med utfall: 1" in dom and "Inga ärenden kopplade till målet." in dom
+    assert (
+        "Lösta ärenden: 1 av 1 · med utfall: 1" in dom
+        and "Inga ärenden kopplade till målet." in dom
+    )
