@@ -137,3 +137,15 @@ def test_the_plan_page_renders_in_chromium(page: Path, tmp_path: Path) -> None:
         "Lösta ärenden: 1 av 1 · med utfall: 1" in dom
         and "Inga ärenden kopplade till målet." in dom
     )
+
+
+def test_a_goal_naming_an_issue_twice_counts_it_once(
+    client: TestClient, caseworker: Headers, open_issue: Callable[..., str]
+) -> None:
+    issue = open_issue()
+    goal = {"text": "En mötesplats i byn.", "issue_ids": [issue, issue.upper()]}
+    body = {"municipality": "0561", "year": 2025, "title": "Handlingsplan 2025", "goals": [goal]}
+    plan = client.post("/api/v1/plans", json=body, headers=caseworker)
+    assert plan.status_code == 201, plan.text
+    view = client.get(f"/api/v1/plans/{plan.json()['id']}", headers=caseworker).json()
+    assert view["goals"][0]["progress"]["issues"] == 1

@@ -44,7 +44,9 @@ class PlanFormat(StrEnum):
 def adopt_local_plan(
     body: c.AdoptLocalPlan, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
-    """AdoptLocalPlan: every linked issue must be one of the plan's municipality (else 404)."""
+    """AdoptLocalPlan: every linked issue must be one of the plan's municipality (else 404).
+    A goal names each issue once: a repeated id is kept once, so its progress counts the issue
+    once."""
     return dispatch(bus, body, ctx, response, location=PATH)
 
 
