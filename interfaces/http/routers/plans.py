@@ -26,6 +26,7 @@ from interfaces.http.reading import (
     read_page,
     read_view,
 )
+from interfaces.http.routers.audit import HISTORY, AuditDep, _history
 from interfaces.http.schemas import Accepted, Page
 from interfaces.http.security import CallerDep
 
@@ -98,3 +99,17 @@ def get_plan(
         page = as_html(view, goals, str(lang))
         return Response(page, media_type="text/html; charset=utf-8", headers=headers)
     return {**view, "goals": goals}
+
+
+@router.get("/{plan_id}/history", **HISTORY)  # type: ignore[arg-type]
+def plan_history(
+    plan_id: UUID,
+    caller: CallerDep,
+    audit: AuditDep,
+    policy: PolicyDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Any:
+    """The plan's events, oldest first (its adoption), like every record's history: auditors
+    and admins, and caseworkers of its municipality."""
+    return _history("local_plan", plan_id, caller, audit, policy, limit, cursor)
