@@ -608,19 +608,23 @@ class RegisterLocality(Command):
 
 
 class RecordService(LocalityCommand):
-    """Record a service in a locality (a grocery, fuel, a parcel point...); answers `service_id`."""
+    """Record a service in a locality (a grocery, fuel, a parcel point...); answers `service_id`.
+    A service counts as open from when it is recorded, so `opened_on` is not after today: a
+    shop that opens next month is recorded when it opens."""
 
     kind: Category
     name: ShortText
     operator: ShortText | None = None
-    opened_on: Day | None = None
+    opened_on: PastDay | None = None
 
 
 class CloseService(LocalityCommand):
-    """Close a locality's open service: when and why. A closing is history, never a deletion."""
+    """Close a locality's open service: when and why. A closing is history, never a deletion.
+    `closed_on` is not after today: a closing counts at once (service access, person
+    dependency), so an announced closing is recorded on the day the service closes."""
 
     service_id: UUID
-    closed_on: Day
+    closed_on: PastDay
     reason: LongText
 
 
@@ -645,7 +649,9 @@ class PlanGoal(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     text: LongText
     issue_ids: list[UUID] = Field(
-        max_length=100, description="Issues of the plan's municipality that carry the goal."
+        max_length=100,
+        description="Issues of the plan's municipality that carry the goal; a repeated id is "
+        "kept once, so the goal's progress counts each issue once.",
     )
 
 

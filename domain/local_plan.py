@@ -63,9 +63,12 @@ class LocalPlan(CaseAggregate):
             locality=locality,
             year=year,
             title=require_text(title, "The title"),
-            goals=[
-                {"text": g["text"], "issue_ids": [str(UUID(str(i))) for i in g["issue_ids"]]}
-                for g in goals
-            ],
+            goals=[{"text": g["text"], "issue_ids": _each_once(g["issue_ids"])} for g in goals],
             **by.event_fields(),
         )
+
+
+def _each_once(issue_ids: list[Any]) -> list[str]:
+    """A goal's issues as canonical id text, each once in first-named order: a repeated id
+    would count one issue twice in the goal's progress."""
+    return list(dict.fromkeys(str(UUID(str(i))) for i in issue_ids))

@@ -24,7 +24,7 @@ from domain.gallring import Gallring
 from domain.incident import IntegrityIncident
 from domain.issue import Issue
 from domain.local_plan import LocalPlan
-from domain.locality import Locality
+from domain.locality import Locality, locality_id
 from domain.outcome import Outcome
 from domain.registration import RegistrationNumber
 from domain.retention import RetentionPlan
@@ -80,7 +80,12 @@ TIMELINE_KINDS = {
     "Issue.NoteCorrected": "note_corrected",
     "Issue.NoteWithdrawn": "note_withdrawn",
     "Decision.Corrected": "decision_corrected",
+    # A locality's services: on the timeline of every issue in that locality (see timeline.py)
+    "Locality.ServiceRecorded": "service_opened",
+    "Locality.ServiceClosed": "service_closed",
 }
+SERVICE_KINDS = ("service_opened", "service_closed")
+TITLE_LENGTH = 400  # timeline_view.title
 
 
 def event_type(event: Any) -> str:
@@ -120,6 +125,7 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
         responsibility = aggregate.responsibility
         row.update(
             locality=aggregate.locality,
+            locality_id=str(locality_id(aggregate.municipality, aggregate.locality)),
             title=aggregate.title,
             description=aggregate.description,
             category=str(aggregate.category),
@@ -301,16 +307,23 @@ def timeline_row(
         subject = event.member_id
     elif isinstance(event, TaskForce.LeadHandedOver):
         subject = event.to_member_id
+    elif isinstance(event, _SERVICE_EVENTS):
+        subject = event.service_id
     actor = event.actor
     return {
         "entry_key": str(position),
         "date": business_date(event),
         "kind": TIMELINE_KINDS[event_type(event)],
         "municipality": record.municipality,
-        "issue_id": str(record.issue_id),
+        # "" for a service: the timeline query puts it on each issue of its locality
+        "issue_id": record.issue_id or "",
         "record_type": record.type,
         "record_id": record.id,
-        "title": title_of(aggregate),
+        "title": (
+            service_title(event, aggregate)
+            if isinstance(event, _SERVICE_EVENTS)
+            else title_of(aggregate)
+        ),
         "actor_role": actor["role"],
         "actor_user": actor["user_id"],
         "subject": subject,
@@ -321,6 +334,25 @@ def timeline_row(
 
 
 _MEMBER_EVENTS = (TaskForce.MemberAdded, TaskForce.MemberRemoved)
+_SERVICE_EVENTS = (Locality.ServiceRecorded, Locality.ServiceClosed)
+
+
+def service_title(event: Any, locality: CaseAggregate) -> str:
+    """What a service entry says: the service (and its operator) when it opened; the service
+    and why when it closed. Who and when are the entry's actor and date."""
+    assert isinstance(locality, Locality)
+    service = locality.services[event.service_id]
+    if isinstance(event, Locality.ServiceClosed):
+        title = f"{service['name']}: {event.reason}"
+    elif service["operator"]:
+        title = f"{service['name']} ({service['operator']})"
+    else:
+        title = service["name"]
+    if len(title) > TITLE_LENGTH:
+        title = title[: TITLE_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return str(title)
+
+
 FOLLOW_UP_EVENTS = (Issue.FollowUpSet, Issue.FollowUpCleared)
 
 
@@ -367,10 +399,12 @@ def record_rows(aggregate: CaseAggregate, position: int) -> dict[str, dict[str, 
 
 
 def business_date(event: Any) -> date:
-    for name in ("decided_on", "observed_on", "occurred_on"):
+    for name in ("decided_on", "observed_on", "occurred_on", "closed_on"):
         value = getattr(event, name, None)
         if isinstance(value, date):
             return value
+    if isinstance(event, Locality.ServiceRecorded) and event.opened_on is not None:
+        return event.opened_on
     return event.timestamp.date()  # type: ignore[no-any-return]
 
 

@@ -69,6 +69,7 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
             "issue_view",
             *record_columns(),
             Column("locality", String(200), nullable=False),
+            Column("locality_id", String(36), nullable=False),  # the register's id for the name
             Column("title", String(200), nullable=False),
             Column("description", Text, nullable=False),
             Column("category", String(30), nullable=False),
@@ -88,6 +89,7 @@ def define_views(metadata: MetaData, suffix: str = "") -> dict[str, Table]:
                 ("municipality", "status", "position"),
                 ("municipality", "category", "position"),
                 ("municipality", "locality", "position"),
+                ("locality_id",),
                 ("responsible_user",),
                 ("parent_id",),
             ),

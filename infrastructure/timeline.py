@@ -2,8 +2,13 @@
 
 Memory stays flat whatever the size of the export: each chunk is read in its own short read
 transaction and handed on before the next one is fetched, so no connection is held while a
-slow client downloads. Entries are ordered by `(date, position, entry_key)`; the keyset is that
-triple. An entry written while an export runs appears if it sorts after the current chunk.
+slow client downloads. Entries are ordered by `(date, position, entry_key, issue_id)`; the
+keyset is that quadruple. An entry written while an export runs appears if it sorts after the
+current chunk.
+
+A service's opening and closing belong to a locality, not to an issue: they are stored once
+(`issue_id` "") and shown on the timeline of every issue whose locality has the register's id
+for that locality, so each such issue carries its own copy of the entry.
 """
 
 from __future__ import annotations
@@ -11,15 +16,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 
 from application.errors import NotFoundError
 from application.policy import AccessPolicy, Query
 from domain.values import Actor
 from infrastructure.event_store import EventStore
+from infrastructure.projections import SERVICE_KINDS
 from infrastructure.read_models import VIEWS
 
 ENTRY_FIELDS = (
@@ -104,23 +123,33 @@ class Summary:
     last: date | None
 
 
-ROW_COLUMNS = (
-    TIMELINE.c.date,
-    TIMELINE.c.kind,
-    TIMELINE.c.municipality,
-    ISSUE.c.locality,
-    TIMELINE.c.issue_id,
-    TIMELINE.c.record_type,
-    TIMELINE.c.record_id,
-    TIMELINE.c.title,
-    TIMELINE.c.actor_role,
-    TIMELINE.c.actor_user,
-    TIMELINE.c.subject,
-    TIMELINE.c.position,
-    TIMELINE.c.entry_key,
-    ISSUE.c.registration_number,
+NO_ISSUE = ""  # a service entry's stored issue_id
+
+
+def _row_columns(issue_id: ColumnElement[Any]) -> tuple[ColumnElement[Any], ...]:
+    return (
+        TIMELINE.c.date,
+        TIMELINE.c.kind,
+        TIMELINE.c.municipality,
+        ISSUE.c.locality,
+        issue_id.label("issue_id"),
+        TIMELINE.c.record_type,
+        TIMELINE.c.record_id,
+        TIMELINE.c.title,
+        TIMELINE.c.actor_role,
+        TIMELINE.c.actor_user,
+        TIMELINE.c.subject,
+        TIMELINE.c.position,
+        TIMELINE.c.entry_key,
+        ISSUE.c.registration_number,
+    )
+
+
+# The issue's own entries, and its locality's service entries
+OWN = TIMELINE.join(ISSUE, ISSUE.c.id == TIMELINE.c.issue_id)
+SERVICES = TIMELINE.join(
+    ISSUE, and_(TIMELINE.c.issue_id == NO_ISSUE, ISSUE.c.locality_id == TIMELINE.c.record_id)
 )
-ORDER = (TIMELINE.c.date, TIMELINE.c.position, TIMELINE.c.entry_key)
 
 
 @dataclass
@@ -135,39 +164,57 @@ class Timeline:
 
     def entries(self, issue_id: str | None = None, counted: bool = True) -> Iterator[TimelineRow]:
         """Every entry in order, fetched `CHUNK` at a time; `issue_id` narrows to one issue."""
-        query = select(*ROW_COLUMNS).select_from(_joined()).where(*self._conditions())
-        if issue_id is not None:
-            query = query.where(TIMELINE.c.issue_id == issue_id)
-        after: tuple[date, int, str] | None = None
+        after: tuple[date, int, str, str] | None = None
         while True:
-            chunk = self._fetch(_after(query, after).order_by(*ORDER).limit(CHUNK))
+            rows = self._rows(issue_id, after)
+            order = (rows.c.date, rows.c.position, rows.c.entry_key, rows.c.issue_id)
+            chunk = self._fetch(select(rows).order_by(*order).limit(CHUNK))
             if counted and self.on_chunk is not None and chunk:
                 self.on_chunk(len(chunk))
             yield from chunk
             if len(chunk) < CHUNK:
                 return
-            after = (chunk[-1].date, chunk[-1].position, chunk[-1].entry_key)
+            last = chunk[-1]
+            after = (last.date, last.position, last.entry_key, last.issue_id)
+
+    def _rows(self, issue_id: str | None, after: tuple[date, int, str, str] | None) -> Subquery:
+        """The issues' own entries and their localities' service entries, after the keyset."""
+        branches = []
+        for joined, issue in ((OWN, TIMELINE.c.issue_id), (SERVICES, ISSUE.c.id)):
+            query = select(*_row_columns(issue)).select_from(joined).where(*self._conditions())
+            if joined is SERVICES:
+                query = query.where(TIMELINE.c.kind.in_(SERVICE_KINDS))
+            if issue_id is not None:
+                query = query.where(issue == issue_id)
+            branches.append(_after(query, issue, after))
+        return union_all(*branches).subquery("entries")
 
     def summary(self) -> Summary:
         """How many entries there are, and their first and last dates."""
-        query = (
-            select(func.count(), func.min(TIMELINE.c.date), func.max(TIMELINE.c.date))
-            .select_from(_joined())
-            .where(*self._conditions())
-        )
+        rows = self._rows(None, None)
+        query = select(func.count(), func.min(rows.c.date), func.max(rows.c.date))
         with self._read() as session:
             count, first, last = session.execute(query).one()
         return Summary(int(count), first, last)
 
     def issues(self) -> Iterator[IssueHeading]:
         """The issues that have entries in this export, oldest first, in keyset chunks."""
-        has_entries = exists(
-            select(TIMELINE.c.position)
-            .where(TIMELINE.c.issue_id == ISSUE.c.id, *self._conditions())
-            .correlate(ISSUE)
+        own = TIMELINE.c.issue_id == ISSUE.c.id
+        services = and_(
+            TIMELINE.c.issue_id == NO_ISSUE,
+            TIMELINE.c.record_id == ISSUE.c.locality_id,
+            TIMELINE.c.kind.in_(SERVICE_KINDS),
+        )
+        has_entries = or_(
+            *(
+                exists(
+                    select(TIMELINE.c.position).where(joined, *self._conditions()).correlate(ISSUE)
+                )
+                for joined in (own, services)
+            )
         )
         parent = ISSUE.alias("parent")
-        columns = [ISSUE.c[name] for name in IssueHeading._fields[:-2]]
+        columns: list[Any] = [ISSUE.c[name] for name in IssueHeading._fields[:-2]]
         columns += [parent.c.title, ISSUE.c.registration_number]
         query = (
             select(*columns)
@@ -225,7 +272,7 @@ class Timeline:
         if wanted.municipality is not None:
             conditions.append(TIMELINE.c.municipality == wanted.municipality)
         if wanted.issue_id is not None:
-            conditions.append(TIMELINE.c.issue_id.in_(_subtree(wanted.issue_id)))
+            conditions.append(ISSUE.c.id.in_(self._subtree))
         if wanted.category is not None:
             conditions.append(ISSUE.c.category == wanted.category)
         if wanted.date_from is not None:
@@ -237,6 +284,12 @@ class Timeline:
         if self.pseudonymised:
             conditions.append(TIMELINE.c.public.is_(True))  # non-public notes stay inside
         return conditions
+
+    @cached_property
+    def _subtree(self) -> Select[Any]:
+        """One CTE for both branches of the query: two of one name would not compile."""
+        assert self.filter.issue_id is not None
+        return _subtree(self.filter.issue_id)
 
     def _fetch(self, query: Select[Any]) -> list[TimelineRow]:
         with self._read() as session:
@@ -272,16 +325,15 @@ class TimelineQueries:
             raise NotFoundError(f"No issue {issue_id}.")
 
 
-def _joined() -> Any:
-    return TIMELINE.join(ISSUE, ISSUE.c.id == TIMELINE.c.issue_id)
-
-
-def _after(query: Select[Any], after: tuple[date, int, str] | None) -> Select[Any]:
+def _after(
+    query: Select[Any], issue: ColumnElement[Any], after: tuple[date, int, str, str] | None
+) -> Select[Any]:
     if after is None:
         return query
     # The plain `date >=` lets an index on date do the work; the row value makes it exact.
+    order = (TIMELINE.c.date, TIMELINE.c.position, TIMELINE.c.entry_key, issue)
     return query.where(
-        and_(TIMELINE.c.date >= after[0], tuple_(*ORDER) > tuple_(*map(literal, after)))
+        and_(TIMELINE.c.date >= after[0], tuple_(*order) > tuple_(*map(literal, after)))
     )
 
 

@@ -136,6 +136,10 @@ class Pseudonyms:
         elif kind == "outcome":
             view["recorded_by"] = self.user(view["recorded_by"])
             view["last_corrected_by"] = self.user(view.get("last_corrected_by"))
+        elif kind == "locality":
+            view["services"] = [
+                {**s, "closed_by": self.user(s.get("closed_by"))} for s in view["services"]
+            ]
         elif kind == "staff_member":
             view["user_id"] = self.user(view["user_id"])
             view["handed_over_to"] = self.user(view.get("handed_over_to"))

@@ -1,5 +1,7 @@
-"""The demo programme's places: localities with coordinates, services, a service closing,
-decisions with service impact, a replicated Trönö model, local plans, units and contacts.
+"""The demo programme's places: localities with coordinates (Trönö, Falerum and Gårdby, which
+the programme names, among them), services, a service closing, decisions with service impact, a
+replicated Trönö model, one local plan per municipality whose goals name a plan (Ronneby, Mora,
+Vetlanda, Mörbylånga, Norsjö), units and contacts.
 
 DEMO DATA, like the rest of the programme: place names and coordinates are real (rounded), but
 every service, unit, plan and person is invented, and their names say "[Demo]" or "Demo".
@@ -179,7 +181,7 @@ def ronneby_places(w: DemoWriter) -> None:
         "Lokala utvecklingsplaner, handlingsplan 2025",
         [
             ("Service och mötesplatser i varje kommundel.", issues[:1]),
-            ("Byarna driver sina egna utvecklingsplaner.", issues[1:3]),
+            ("Byarna driver sina egna utvecklingsplaner.", issues[:1]),
         ],
     )
 
@@ -191,6 +193,44 @@ def mora_places(w: DemoWriter) -> None:
         None,
         "Årlig handlingsplan för landsbygden 2025",
         [("Varje by har en kontaktväg till kommunen.", issues[:2])],
+    )
+
+
+def åtvidaberg_places(w: DemoWriter) -> None:
+    """Falerum, which the programme names, on the map with the shop its issue is about."""
+    ids = _places(w, [("Falerum", 58.137, 16.217, "smaort", 300)])
+    _service(w, ids["Falerum"], "groceries", "Lanthandeln i Falerum", date(2001, 3, 1))
+
+
+def vetlanda_plan(w: DemoWriter) -> None:
+    """Vetlanda's service plan, carried by its service-hub issue."""
+    _plan(
+        w,
+        None,
+        "Serviceplan 2025",
+        [("Servicehubbar i kommundelarna.", [_issues(w)["Björkhult"]])],
+    )
+
+
+def mörbylånga_places(w: DemoWriter) -> None:
+    """Gårdby, the programme's pilot: on the map, with its shop and a plan for new service."""
+    ids = _places(w, [("Gårdby", 56.602, 16.625, "by", 200)])
+    _service(w, ids["Gårdby"], "groceries", "Handelsboden i Gårdby", date(1995, 5, 1))
+    _plan(
+        w,
+        "Gårdby",
+        "Plan för ny service i Gårdby 2025",
+        [("Ny service i Gårdby, utvecklad med lokalsamhället.", [_issues(w)["Gårdby"]])],
+    )
+
+
+def norsjö_plan(w: DemoWriter) -> None:
+    """Norsjö's revised service plan, carried by its road-map issue."""
+    _plan(
+        w,
+        None,
+        "Reviderad serviceplan 2025",
+        [("En färdplan för stödet till servicenoderna.", [_issues(w)["Granliden"]])],
     )
 
 
@@ -226,4 +266,8 @@ PLACES_LOADERS: list[tuple[str, str, Callable[[DemoWriter], Any]]] = [
     ("1081", "ronneby", ronneby_places),
     ("2062", "mora", mora_places),
     ("2080", "falun", falun_places),
+    ("0561", "atvidaberg", åtvidaberg_places),
+    ("0685", "vetlanda", vetlanda_plan),
+    ("0840", "morbylanga", mörbylånga_places),
+    ("2417", "norsjo", norsjö_plan),
 ]

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from jinja2 import Environment, PackageLoader
 
 from domain.values import Actor
+from infrastructure.projections import SERVICE_KINDS, TIMELINE_KINDS
 from infrastructure.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
 from interfaces.exports.indicator_chart import Chart, charts_for, impact_text
 from interfaces.exports.labels import (
@@ -92,7 +93,7 @@ class People:
             return ""
         actor = self.pseudonyms.user(row.actor_user) if self.pseudonyms else row.actor_user
         text = f"{actor} ({row.actor_role})"
-        if row.subject is not None:
+        if row.subject is not None and row.record_type == "task_force":  # a member
             text += f" → {self._member(row.subject, spans.get(row.record_id))}"
         return text
 
@@ -104,11 +105,18 @@ class People:
         return word(TEXT, "former_member", self.lang)
 
 
+OWN_KINDS = frozenset({*TIMELINE_KINDS.values(), "task_force_due"} - set(SERVICE_KINDS))
+
+
 def render(timeline: Timeline, lang: str = "sv") -> Iterator[bytes]:
     summary = timeline.summary()
-    # The axis spans the entries, not the filter: a wide `from`/`to` leaves no empty page.
-    first = summary.first or timeline.filter.date_from or datetime.now(UTC).date()
-    last = summary.last or timeline.filter.date_to or first
+    # The axis spans the entries, not the filter: a wide `from`/`to` leaves no empty page. It
+    # spans the issues' own entries: a shop that opened decades before would squeeze the whole
+    # case into the right edge, so services outside the span sit at its edge (their dates are in
+    # the table and the marker's title).
+    own = timeline.narrowed(kinds=OWN_KINDS).summary() if summary.count else summary
+    first = own.first or summary.first or timeline.filter.date_from or datetime.now(UTC).date()
+    last = own.last or summary.last or timeline.filter.date_to or first
     axis = Axis.spanning(first, last, lang)
     people = People(timeline.pseudonymised, lang, timeline.actor)
     page = {

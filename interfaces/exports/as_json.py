@@ -31,9 +31,17 @@ ENTRY_SCHEMA: dict[str, Any] = {
         "municipality": {"type": "string", "pattern": "^[0-9]{4}$"},
         "locality": {"type": "string", "maxLength": 200},
         "issue_id": {"type": "string", "pattern": UUID_PATTERN},
-        "record_type": {"type": "string", "enum": ["issue", "task_force", "decision", "outcome"]},
+        "record_type": {
+            "type": "string",
+            "enum": ["issue", "task_force", "decision", "outcome", "locality"],
+            "description": "`locality` for a service's opening or closing in the issue's locality",
+        },
         "record_id": {"type": "string", "pattern": UUID_PATTERN},
-        "title": {"type": "string", "description": "The record's title or name, when it happened"},
+        "title": {
+            "type": "string",
+            "description": "The record's title or name, when it happened; for a service, its "
+            "name (and operator) when it opened, and its name and the reason when it closed",
+        },
         "actor_role": {
             "type": ["string", "null"],
             "enum": ["caseworker", "auditor", "evaluator", "admin", None],

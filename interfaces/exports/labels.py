@@ -39,6 +39,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "note_corrected": ("Anteckning rättad", "Note corrected"),
     "note_withdrawn": ("Anteckning återkallad", "Note withdrawn"),
     "decision_corrected": ("Beslut rättat", "Decision corrected"),
+    "service_opened": ("Service öppnad i orten", "Service opened in the locality"),
+    "service_closed": ("Service stängd i orten", "Service closed in the locality"),
 }
 
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -82,6 +84,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "due": ("Slutdatum", "Due date"),
     "handover": ("Ledningen överlämnad", "Lead handed over"),
     "issue_event": ("Händelse i ärendet", "Issue event"),
+    "service_opened": ("Service öppnad i orten", "Service opened in the locality"),
+    "service_closed": ("Service stängd i orten", "Service closed in the locality"),
     "decision_adopted": ("Beslut fattat", "Decision adopted"),
     "decision_other": ("Beslut föreslaget, avslaget, upphävt eller ersatt", "Other decision step"),
     "outcome": ("Utfall registrerat eller verifierat", "Outcome recorded or verified"),

@@ -26,9 +26,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan": ("Lokal utvecklingsplan", "Local development plan"),
     "whole_municipality": ("hela kommunen", "the whole municipality"),
     "goal": ("Mål", "Goal"),
-    "issues": ("ärenden", "issues"),
-    "resolved": ("lösta", "resolved"),
-    "with_outcomes": ("med utfall", "with outcomes"),
+    # counts without inflection: "1 lösta / 1 ärenden" read wrong in Swedish
+    "progress": (
+        "Lösta ärenden: {resolved} av {issues} · med utfall: {with_outcomes}",
+        "Resolved issues: {resolved} of {issues} · with outcomes: {with_outcomes}",
+    ),
     "no_issues": ("Inga ärenden kopplade till målet.", "No issues linked to the goal."),
     "issue": ("Ärende", "Issue"),
     "status": ("Status", "Status"),

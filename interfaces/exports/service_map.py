@@ -17,6 +17,8 @@ from interfaces.exports.as_html import TEMPLATES
 from interfaces.exports.labels import CATEGORIES, LANGUAGES, place_name, word
 
 WIDTH, HEIGHT, MARGIN = 900.0, 560.0, 60.0
+KM_PER_DEGREE = 111.195  # of latitude, on a sphere of the mean Earth radius
+SCALE_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Tillgång till service", "Access to services"),
@@ -31,8 +33,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "distance": ("Avstånd", "Distance"),
     "none": ("ingen öppen service", "no open service"),
     "summary": (
-        "{far} av {total} orter har längre än {km} km till närmaste öppna service.",
-        "{far} of {total} localities are more than {km} km from the nearest open service.",
+        "{far} av {total} orter har längre än {km} till närmaste öppna service.",
+        "{far} of {total} localities are more than {km} from the nearest open service.",
     ),
     "no_localities": (
         "Inga orter med koordinater är registrerade.",
@@ -60,6 +62,40 @@ def access_class(item: dict[str, Any]) -> str:
     return "far" if item["beyond"] else "near"
 
 
+@dataclass(frozen=True)
+class ScaleBar:
+    """A round distance and its length on the map, for the bar in the corner."""
+
+    km: int
+    length: float
+
+
+def scale_bar(items: list[dict[str, Any]]) -> ScaleBar | None:
+    """The largest round distance that fits in a fifth of the map's width."""
+    if len(items) < 2:
+        return None
+    per_km = _unit(items) / KM_PER_DEGREE
+    fitting = [km for km in SCALE_STEPS if km * per_km <= WIDTH / 5]
+    km = fitting[-1] if fitting else SCALE_STEPS[0]
+    return ScaleBar(km, round(km * per_km, 1))
+
+
+def _unit(items: list[dict[str, Any]]) -> float:
+    """SVG units per degree of latitude."""
+    lats = [i["latitude"] for i in items]
+    lons = [i["longitude"] for i in items]
+    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(lons) - min(lons)) * scale_x, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    return min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
+
+
+def km_text(km: float, lang: str) -> str:
+    """A distance as people write it: `36,5 km` in Swedish, `36.5 km` in English."""
+    number = f"{km:g}"
+    return (number.replace(".", ",") if lang == "sv" else number) + "\N{NO-BREAK SPACE}km"
+
+
 def project(items: list[dict[str, Any]]) -> list[tuple[float, float]]:
     """Coordinates to SVG points inside the drawing, north up."""
     if not items:
@@ -69,7 +105,7 @@ def project(items: list[dict[str, Any]]) -> list[tuple[float, float]]:
     scale_x = math.cos(math.radians(sum(lats) / len(lats)))
     span_x = max((max(lons) - min(lons)) * scale_x, 1e-6)
     span_y = max(max(lats) - min(lats), 1e-6)
-    unit = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
+    unit = _unit(items)
     left, bottom = (WIDTH - span_x * unit) / 2, (HEIGHT + span_y * unit) / 2  # centred
     return [
         (
@@ -91,10 +127,10 @@ def render(
 
     ordered = sorted(items, key=lambda i: (not i["beyond"], i["name"]))
     dots = [
-        Dot(x, y, access_class(i), i["name"], _title(i, t))
+        Dot(x, y, access_class(i), i["name"], _title(i, t, lang))
         for i, (x, y) in zip(items, project(items), strict=True)
     ]
-    km = f"{beyond_km:g}"
+    km = km_text(beyond_km, lang)
     return TEMPLATES.get_template("service_access.html.j2").render(
         t=t,
         lang=lang,
@@ -104,7 +140,9 @@ def render(
         width=WIDTH,
         height=HEIGHT,
         dots=dots,
-        rows=[(i, access_class(i)) for i in ordered],
+        rows=[(i, access_class(i), _distance(i, lang)) for i in ordered],
+        scale=scale_bar(items),
+        scale_text=lambda bar: km_text(bar.km, lang),
         summary=t("summary").format(
             far=sum(1 for i in items if i["beyond"]), total=len(items), km=km
         ),
@@ -112,8 +150,12 @@ def render(
     )
 
 
-def _title(item: dict[str, Any], t: Any) -> str:
+def _distance(item: dict[str, Any], lang: str) -> str:
+    return "\N{EN DASH}" if item["nearest"] is None else km_text(item["nearest"]["km"], lang)
+
+
+def _title(item: dict[str, Any], t: Any, lang: str) -> str:
     near = item["nearest"]
     if near is None:
         return f"{item['name']}: {t('none')}"
-    return f"{item['name']}: {near['service_name']}, {near['name']} ({near['km']:g} km)"
+    return f"{item['name']}: {near['service_name']}, {near['name']} ({_distance(item, lang)})"

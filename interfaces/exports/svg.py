@@ -27,6 +27,8 @@ SHAPES = {
     "outcome_verified": ("square", "outcome"),
     "outcome_corrected": ("square", "outcome-other"),
     "outcome_retracted": ("square", "outcome-other"),
+    "service_opened": ("triangle", "service-opened"),
+    "service_closed": ("cross", "service-closed"),
 }
 
 

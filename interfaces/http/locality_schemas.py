@@ -24,7 +24,9 @@ class Service(Schema):
     opened_on: date | None
     closed_on: date | None
     closed_reason: str | None = Field(None, description="Why it closed.")
-    closed_by: str | None = Field(None, description="The user who recorded the closing.")
+    closed_by: str | None = Field(
+        None, description="The user who recorded the closing; a pseudonym for evaluators."
+    )
     status: Literal["open", "closed"]
 
 

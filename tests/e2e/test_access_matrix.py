@@ -634,6 +634,7 @@ EXPECTED.update(
         ("GET", "/api/v1/contacts"): Rule(contacts),
         ("GET", "/api/v1/insights/indicators"): Rule(read_list),
         ("GET", "/api/v1/plans/{plan_id}"): Rule(read_record),
+        ("GET", "/api/v1/plans/{plan_id}/history"): Rule(history),
     }
 )
 

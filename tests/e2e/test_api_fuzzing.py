@@ -15,7 +15,8 @@ schema cannot express the state they depend on:
   its `from`, indicator names that must be unique within one outcome, a feed's parameters,
   which depend on its kind, and a gallring that names no subject and no record; and on
   business dates that must not lie after today (`decided_on`, `observed_on`, a note's
-  `occurred_on`) and corrections that must name something to correct besides their reason.
+  `occurred_on`, a service's `opened_on` and `closed_on`) and corrections that must name
+  something to correct besides their reason.
 And one hook: each generated `Idempotency-Key` gets a unique suffix, because the contract
 answers a key reused with a different body with 422, and schemathesis reuses short keys such
 as "0" across unrelated cases. Idempotency itself is tested in test_commands.py.
@@ -59,7 +60,9 @@ CROSS_FIELD = (
 # that must name at least one field besides the reason: neither is stated by the JSON Schema.
 NOT_AFTER_TODAY = (
     r"^/api/v1/(issues/\{issue_id\}/notes|issues/\{issue_id\}/notes/\{note_id\}/correct"
-    r"|decisions/\{decision_id\}/adopt|decisions/\{decision_id\}/correct)$"
+    r"|decisions/\{decision_id\}/adopt|decisions/\{decision_id\}/correct"
+    r"|localities/\{locality_id\}/services"
+    r"|localities/\{locality_id\}/services/\{service_id\}/close)$"
 )
 
 

@@ -184,6 +184,10 @@ def test_the_demo_has_places_services_impact_a_replica_plans_and_contacts(demo: 
     assert any(d["service_impact"] for d in rows(demo, "decision") if d["municipality"] == "0685")
     replicas = [i for i in rows(demo, "issue") if i["modelled_on"]]
     assert [(i["municipality"], i["locality"]) for i in replicas] == [("2182", "Ljusne")]
-    assert {p["municipality"] for p in rows(demo, "local_plan")} == {"1081", "2062"}
+    plans = rows(demo, "local_plan")
+    assert {p["municipality"] for p in plans} == {"1081", "2062", "0685", "0840", "2417"}
+    assert all(goal["issue_ids"] for p in plans for goal in p["goals"])  # no empty goal
+    placed = {(loc["municipality"], loc["name"]) for loc in rows(demo, "locality")}
+    assert {("0561", "Falerum"), ("0840", "Gårdby"), ("2182", "Trönö")} <= placed
     assert all(p["title"].startswith("[Demo]") for p in rows(demo, "local_plan"))
     assert {u["municipality"] for u in rows(demo, "unit")} == {"2080"}

@@ -185,3 +185,24 @@ def test_a_closing_without_a_dialogue_since_is_flagged_in_person_dependency(
         r["locality"]: r["flags"]["service_closed_without_dialogue"] for r in report["localities"]
     }
     assert flags == {"Grebo": False, "Ulrika": True}
+
+
+def test_a_service_neither_opens_nor_closes_after_today(
+    client: TestClient, caseworker: Headers
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    grebo = register(client, caseworker)
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    shop = {"kind": "groceries", "name": "ICA Nära Grebo", "opened_on": tomorrow}
+    ahead = client.post(f"{LOC}/{grebo}/services", json=shop, headers=caseworker)
+    assert ahead.status_code == 422
+    assert [e["field"] for e in ahead.json()["errors"]] == ["opened_on"]
+    shop["opened_on"] = "2010-04-01"
+    service = client.post(f"{LOC}/{grebo}/services", json=shop, headers=caseworker).json()
+    closing = {"closed_on": tomorrow, "reason": "Butiken har aviserat att den stänger."}
+    path = f"{LOC}/{grebo}/services/{service['service_id']}/close"
+    refused = client.post(path, json=closing, headers=caseworker)
+    assert refused.status_code == 422
+    view = client.get(f"{LOC}/{grebo}", headers=caseworker).json()
+    assert view["version"] == 2 and view["services"][0]["status"] == "open"  # nothing written

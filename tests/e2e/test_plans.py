@@ -133,4 +133,32 @@ def test_the_plan_page_renders_in_chromium(page: Path, tmp_path: Path) -> None:
     assert (
         dom.count('class="goal"') == 3 and "Mål 2: Att ta sig till jobb och skola utan bil." in dom
     )
-    assert "1 lösta / 1 ärenden" in dom and "Inga ärenden kopplade till målet." in dom
+    assert (
+        "Lösta ärenden: 1 av 1 · med utfall: 1" in dom
+        and "Inga ärenden kopplade till målet." in dom
+    )
+
+
+def test_a_goal_naming_an_issue_twice_counts_it_once(
+    client: TestClient, caseworker: Headers, open_issue: Callable[..., str]
+) -> None:
+    issue = open_issue()
+    goal = {"text": "En mötesplats i byn.", "issue_ids": [issue, issue.upper()]}
+    body = {"municipality": "0561", "year": 2025, "title": "Handlingsplan 2025", "goals": [goal]}
+    plan = client.post("/api/v1/plans", json=body, headers=caseworker)
+    assert plan.status_code == 201, plan.text
+    view = client.get(f"/api/v1/plans/{plan.json()['id']}", headers=caseworker).json()
+    assert view["goals"][0]["progress"]["issues"] == 1
+
+
+def test_a_plans_history_is_its_adoption(
+    client: TestClient, caseworker: Headers, open_issue: Callable[..., str]
+) -> None:
+    goal = {"text": "En mötesplats i byn.", "issue_ids": [open_issue()]}
+    body = {"municipality": "0561", "year": 2025, "title": "Handlingsplan 2025", "goals": [goal]}
+    plan = client.post("/api/v1/plans", json=body, headers=caseworker).json()["id"]
+    history = client.get(f"/api/v1/plans/{plan}/history", headers=caseworker)
+    assert history.status_code == 200, history.text
+    assert [(i["version"], i["type"]) for i in history.json()["items"]] == [
+        (1, "LocalPlan.Adopted")
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -89,9 +90,12 @@ def page(client: TestClient, ljusdal: Headers, tmp_path: Path) -> Path:
     for outside in ("<script", "<link", " src=", "url("):
         assert outside not in response.text
     assert "Tillgång till service – Ljusdal" in response.text  # noqa: RUF001
-    assert "1 av 6 orter har längre än 30 km" in response.text
+    assert "1 av 6 orter har längre än 30\N{NO-BREAK SPACE}km" in response.text
+    assert re.search(r"<td class=\"km\">\d+,\d\N{NO-BREAK SPACE}km</td>", response.text)  # 36,5 km
+    assert 'class="scale"' in response.text  # a scale bar, so distances can be judged
     english = client.get(PATH, params={"format": "html", "lang": "en"}, headers=ljusdal)
-    assert "1 of 6 localities are more than 30 km" in english.text
+    assert "1 of 6 localities are more than 30\N{NO-BREAK SPACE}km" in english.text
+    assert re.search(r"<td class=\"km\">\d+\.\d\N{NO-BREAK SPACE}km</td>", english.text)
     target = tmp_path / "service.html"
     target.write_bytes(response.content)
     return target

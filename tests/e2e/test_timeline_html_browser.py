@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import SÖDERHAMN, Headers
+from tests.e2e.conftest import SÖDERHAMN, ÅTVIDABERG, Headers
 from tests.e2e.test_timeline_export import PATH, build_programme
+
+CLOSING = "Butiken i Falerum stängde: ägaren gick i pension."
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WIDTH, HEIGHT = 1280, 1000
@@ -69,6 +71,7 @@ def page(
     client: TestClient, caseworker: Headers, auth: Callable[..., Headers], tmp_path: Path
 ) -> Path:
     build_programme(client, caseworker, auth("lars.nord", "caseworker", SÖDERHAMN))
+    close_the_shop_in_falerum(client, caseworker)
     response = client.get(PATH, params={"format": "html"}, headers=caseworker)
     assert response.status_code == 200
     for outside in ("<script", "<link", " src=", "url("):  # self-contained, and no JavaScript
@@ -76,6 +79,17 @@ def page(
     target = tmp_path / "tidslinje.html"
     target.write_bytes(response.content)
     return target
+
+
+def close_the_shop_in_falerum(client: TestClient, caseworker: Headers) -> None:
+    place = {"municipality": ÅTVIDABERG, "name": "Falerum", "latitude": 58.14, "longitude": 16.2}
+    locality = client.post("/api/v1/localities", json=place, headers=caseworker).json()["id"]
+    shop = {"kind": "groceries", "name": "Handlar'n", "opened_on": "2015-05-01"}
+    services = f"/api/v1/localities/{locality}/services"
+    service = client.post(services, json=shop, headers=caseworker).json()["service_id"]
+    closing = {"closed_on": "2025-04-30", "reason": CLOSING}
+    closed = client.post(f"{services}/{service}/close", json=closing, headers=caseworker)
+    assert closed.status_code == 200, closed.text
 
 
 def test_the_page_renders_to_a_screenshot_with_something_on_it(page: Path, tmp_path: Path) -> None:
@@ -100,3 +114,5 @@ def test_the_rendered_page_shows_the_municipality_legend_issues_and_svg(
     assert dom.count('class="issue"') == 2  # the issue and its sub-issue, each a section
     assert "Delärende till <a" in dom
     assert dom.count("<svg") >= 3 and 'class="bar active"' in dom
+    assert "Service stängd i orten" in dom and CLOSING in dom  # in the table, who and why
+    assert 'class="service-closed"' in dom  # and its mark on the issue's lane

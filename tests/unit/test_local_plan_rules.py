@@ -48,3 +48,9 @@ def test_a_goal_has_text() -> None:
 def test_a_year_is_in_range(year: int) -> None:
     with pytest.raises(DomainRuleError):
         a_plan(year=year)
+
+
+def test_a_goal_names_each_issue_once() -> None:
+    issue = uuid4()
+    plan = a_plan(goals=[{"text": "En mötesplats.", "issue_ids": [issue, str(issue).upper()]}])
+    assert plan.goals[0]["issue_ids"] == [str(issue)]

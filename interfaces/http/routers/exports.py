@@ -73,6 +73,15 @@ corrected `occurred_on` where one is given, else on the day of the correction) a
 keeps the date it was recorded with, as the history does. The HTML page heads each issue with its
 registration number.
 
+A service's opening and closing in a locality (`service_opened`, `service_closed`, with
+`record_type` `locality` and `record_id` the locality's id) show on the timeline of every issue
+whose `locality` names that registered locality, each issue with its own copy of the entry (its
+`issue_id`), also on issues opened later. An opening is dated on its `opened_on` (else the day it
+was recorded); a closing on its `closed_on`, its `title` is the service's name and the reason,
+and `actor_role` (and in the HTML page the person, a pseudonym for evaluators) says who recorded
+it. A service in a locality no issue names is on no timeline. In `ics` each opening and closing
+is one event, whatever the number of issues in its locality.
+
 `issue_id` includes the issue's sub-issues. Evaluators never see non-public dialogue notes, and
 see pseudonyms instead of names in the HTML page. A foreign or unknown `issue_id` is 404.
 """

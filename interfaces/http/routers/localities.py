@@ -38,6 +38,7 @@ from interfaces.http.reading import (
 from interfaces.http.routers.audit import HISTORY, AuditDep, _history
 from interfaces.http.schemas import Accepted, Page
 from interfaces.http.security import CallerDep
+from interfaces.privacy import Pseudonyms
 
 PATH = "/api/v1/localities"
 router = APIRouter(prefix=PATH, tags=["localities"])
@@ -77,7 +78,11 @@ def list_localities(
     `registered: false`), newest first."""
     policy.authorise_query(caller, Read.VIEW)
     page = register.page(caller, municipality, q, limit, cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    items = page.items
+    if policy.pseudonymises(caller):
+        pseudonyms = Pseudonyms.for_reader(caller)
+        items = [pseudonyms.view("locality", item) for item in items]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @router.get("/{locality_id}", response_model=LocalityView, responses=READ_ERRORS)
@@ -116,7 +121,9 @@ def record_service(
     ctx: ContextDep,
     response: Response,
 ) -> Any:
-    """RecordService: answers 200 with the new `service_id`."""
+    """RecordService: answers 200 with the new `service_id`. `opened_on` is not after today
+    (422): a service counts as open from when it is recorded. Its opening shows on the
+    timeline of every issue in the locality (`service_opened`)."""
     command = c.RecordService(locality_id=locality_id, **body.model_dump())
     result = bus.dispatch(command, ctx)
     return {**answer(result, response), "service_id": result.member_id}
@@ -135,7 +142,10 @@ def close_service(
     ctx: ContextDep,
     response: Response,
 ) -> Any:
-    """CloseService: an open service, not before it opened. The closing records who, when
-    (`closed_on`) and why (`reason`); the service stays in the locality's record."""
+    """CloseService: an open service (409 otherwise), not before it opened (409). The closing
+    records who, when (`closed_on`, not after today: 422) and why (`reason`); the service stays
+    in the locality's record. It shows on the timeline of every issue in the locality
+    (`service_closed`, its title the service's name and the reason) and in person dependency;
+    evaluators see the reason, and a pseudonym for `closed_by`."""
     command = c.CloseService(locality_id=locality_id, service_id=service_id, **body.model_dump())
     return dispatch(bus, command, ctx, response)

@@ -26,6 +26,7 @@ from interfaces.http.reading import (
     read_page,
     read_view,
 )
+from interfaces.http.routers.audit import HISTORY, AuditDep, _history
 from interfaces.http.schemas import Accepted, Page
 from interfaces.http.security import CallerDep
 
@@ -44,7 +45,9 @@ class PlanFormat(StrEnum):
 def adopt_local_plan(
     body: c.AdoptLocalPlan, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
-    """AdoptLocalPlan: every linked issue must be one of the plan's municipality (else 404)."""
+    """AdoptLocalPlan: every linked issue must be one of the plan's municipality (else 404).
+    A goal names each issue once: a repeated id is kept once, so its progress counts the issue
+    once."""
     return dispatch(bus, body, ctx, response, location=PATH)
 
 
@@ -96,3 +99,17 @@ def get_plan(
         page = as_html(view, goals, str(lang))
         return Response(page, media_type="text/html; charset=utf-8", headers=headers)
     return {**view, "goals": goals}
+
+
+@router.get("/{plan_id}/history", **HISTORY)  # type: ignore[arg-type]
+def plan_history(
+    plan_id: UUID,
+    caller: CallerDep,
+    audit: AuditDep,
+    policy: PolicyDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Any:
+    """The plan's events, oldest first (its adoption), like every record's history: auditors
+    and admins, and caseworkers of its municipality."""
+    return _history("local_plan", plan_id, caller, audit, policy, limit, cursor)
