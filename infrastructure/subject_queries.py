@@ -15,7 +15,6 @@ from infrastructure.queries import Page, decode_cursor, encode_cursor
 from infrastructure.read_models import VIEWS
 from infrastructure.record_log import record_events
 
-
 # What an extract shows of a person in an event: the personal fields and what places them.
 PERSON_FIELDS = (
     "display_name",

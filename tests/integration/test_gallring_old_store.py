@@ -133,7 +133,8 @@ def _copy_log_into(events: Any, sqlite_file: Path) -> None:
         )
         connection.execute(
             text(
-                "INSERT INTO event_chain_head (id, position, hash, signature) VALUES (1, :p, :h, :s)"
+                "INSERT INTO event_chain_head (id, position, hash, signature)"
+                " VALUES (1, :p, :h, :s)"
             ),
             {"p": head[0], "h": head[1], "s": head[2]},
         )
