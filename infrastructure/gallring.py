@@ -13,7 +13,7 @@ the touched tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -63,10 +63,24 @@ def prepare_personal_data(events: EventStore) -> None:
     keys = key_store(events)
     if keys is None:
         return
+    cache = events.repository.cache
+    if cache is not None:  # decrypted state: gone when another process carries out gallring
+        keys.on_gallring_elsewhere(lambda: empty_cache(cache))
     with events.reading() as session:
         destroyed = assignments.destroyed_keys(session)
     if destroyed:
         keys.delete(destroyed)
+
+
+def empty_cache(cache: Any) -> None:
+    """Empty the library's aggregate cache. Its own `LRUCache.clear()` resets the recency
+    list but keeps the entries (eventsourcing 9), so the mapping is emptied here too."""
+    lock = getattr(cache, "lock", None)
+    with lock if lock is not None else nullcontext():
+        cache.cache.clear()
+        if hasattr(cache, "root"):
+            cache.clear()
+            cache.full = False
 
 
 @dataclass(frozen=True)
