@@ -77,7 +77,10 @@ def _redacted(topic: str, stored: bytes) -> bytes | None:
         return None
     if not fields:
         return None
-    state: dict[str, Any] = json.loads(stored)
+    try:
+        state: dict[str, Any] = json.loads(stored)
+    except ValueError:  # not the JSON this store writes (compressed or enciphered): left as is
+        return None
     changed = False
     for path in fields:
         value = value_at(state, path)
