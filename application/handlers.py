@@ -522,7 +522,11 @@ def register_unit(cmd: c.RegisterUnit, uow: UnitOfWork) -> CommandResult:
 
 def add_contact(cmd: c.AddContact, uow: UnitOfWork) -> CommandResult:
     unit = uow.get(cmd.unit_id, Unit)
-    contact_id = unit.add_contact(cmd.display_name, cmd.role, cmd.email, cmd.phone, uow.by)
+    # The contact person is a subject; the unit is their organisation.
+    subject_id = uow.subject_for(unit.municipality, cmd.display_name, unit.name)
+    contact_id = unit.add_contact(
+        cmd.display_name, cmd.role, cmd.email, cmd.phone, uow.by, subject_id
+    )
     return replace(uow.save(unit), member_id=contact_id)
 
 

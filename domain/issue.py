@@ -136,6 +136,7 @@ class Issue(CaseAggregate):
         occurred_on: date | None
         reason: str
         public: bool  # the corrected note's, so evaluators see only public notes' corrections
+        lagrum: str | None = None  # the note's sekretess, which covers its corrections too
 
         def apply(self, issue: Issue) -> None:
             pass  # the log is kept by the read model
@@ -147,6 +148,7 @@ class Issue(CaseAggregate):
         note_id: UUID
         reason: str
         public: bool
+        lagrum: str | None = None  # the note's sekretess, which covers the reason too
 
         def apply(self, issue: Issue) -> None:
             pass  # the log is kept by the read model
@@ -389,6 +391,7 @@ class Issue(CaseAggregate):
             occurred_on=occurred_on,
             reason=require_text(reason, "The reason"),
             public=note.public,
+            lagrum=note.lagrum,
         )
 
     def withdraw_note(self, note: NoteState, reason: str, by: Provenance) -> None:
@@ -400,6 +403,7 @@ class Issue(CaseAggregate):
             note_id=note.note_id,
             reason=require_text(reason, "The reason"),
             public=note.public,
+            lagrum=note.lagrum,
         )
 
     def _require_changeable(self, note: NoteState) -> None:
@@ -418,3 +422,4 @@ class NoteState:
     issue_id: UUID
     public: bool
     withdrawn: bool
+    lagrum: str | None = None  # sekretess under this provision

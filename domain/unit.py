@@ -2,16 +2,18 @@
 persons (Falun: whom do I call about fuel in Gårdby?).
 
 Contact persons are personal data. Their values live in the fields `display_name`, `email` and
-`phone` of `Unit.ContactAdded`, and nowhere else, so they are easy to mark for encryption.
+`phone` of `Unit.ContactAdded`, and nowhere else: each is sealed under the key of the contact
+person (a subject, `subject_id`), like a task force's members (docs/personal-data.md).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from uuid import uuid4
 
 from domain.base import CaseAggregate, require_text
 from domain.errors import DomainRuleError
+from domain.personal import subject
 from domain.values import Category, Provenance
 
 ACTIVE = "active"
@@ -27,19 +29,26 @@ class Unit(CaseAggregate):
         categories: list[str]
 
     class ContactAdded(CaseAggregate.Event):
+        personal: ClassVar[dict[str, str]] = {
+            field: subject("subject_id") for field in PERSONAL_FIELDS
+        }
         contact_id: str
         display_name: str
         role: str
         email: str | None
         phone: str | None
+        subject_id: str | None = None  # the contact person (data subject); absent from older events
 
         def apply(self, unit: Unit) -> None:
-            unit.contacts[self.contact_id] = {
+            contact = {
                 "display_name": self.display_name,
                 "role": self.role,
                 "email": self.email,
                 "phone": self.phone,
             }
+            if self.subject_id is not None:
+                contact["subject_id"] = self.subject_id
+            unit.contacts[self.contact_id] = contact
 
     def __init__(self, municipality: str, name: str, categories: list[str]) -> None:
         self.municipality = municipality
@@ -69,7 +78,13 @@ class Unit(CaseAggregate):
         )
 
     def add_contact(
-        self, display_name: str, role: str, email: str | None, phone: str | None, by: Provenance
+        self,
+        display_name: str,
+        role: str,
+        email: str | None,
+        phone: str | None,
+        by: Provenance,
+        subject_id: str | None = None,
     ) -> str:
         contact_id = str(uuid4())
         self._record(
@@ -80,5 +95,6 @@ class Unit(CaseAggregate):
             role=require_text(role, "The contact's role"),
             email=email,
             phone=phone,
+            subject_id=subject_id,
         )
         return contact_id

@@ -30,13 +30,21 @@ from domain.outcome import Outcome
 from domain.task_force import TaskForce
 from domain.values import Actor
 from infrastructure.event_store import EventStore
-from infrastructure.integrity import Verification, chain_head, chain_link, verify_chain
+from infrastructure.integrity import (
+    Verification,
+    Vouch,
+    chain_head,
+    chain_link,
+    verify_chain,
+    vouches_of,
+)
 from infrastructure.projections import TIMELINE_KINDS
 from infrastructure.queries import Page, decode_cursor, encode_cursor
 from infrastructure.read_models import VIEWS
 
 STREAM_PAGE = 1000
 INCIDENT_TOPIC = "domain.incident:IntegrityIncident.Recorded"
+GALLRING_TOPIC = "domain.gallring:Gallring.GallringCarriedOut"
 # Every event carries these; they are an item's own fields, or not the auditor's business.
 ENVELOPE = frozenset(
     {
@@ -184,12 +192,14 @@ class AuditQueries:
         incident_query = events_query.where(t.c.topic == INCIDENT_TOPIC)
         with self._snapshot() as connection:
             head = connection.execute(select(chain_head).where(chain_head.c.id == 1)).first()
+            vouches = read_vouches(self.events, connection)
             streaming = connection.execution_options(yield_per=STREAM_PAGE)
             result = verify_chain(
                 streaming.execute(events_query),
                 streaming.execute(links_query),
                 head,
                 key,
+                vouches,
             )
             incidents = [self._incident(r) for r in connection.execute(incident_query).all()]
         return result.with_incidents(incidents)
@@ -206,6 +216,29 @@ class AuditQueries:
 
     def _snapshot(self) -> AbstractContextManager[Connection]:
         return snapshot(self.events)
+
+
+def read_vouches(events: EventStore, connection: Connection) -> dict[int, Vouch]:
+    """What every `GallringCarriedOut` in the log vouches for, by the position vouched for.
+
+    A vouch counts only if its event is intact where verify reaches it (`verify_chain`).
+    """
+    t: Table = events.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+    rows = connection.execute(
+        select(t.c.id, t.c.originator_id, t.c.originator_version, t.c.topic, t.c.state)
+        .where(t.c.topic == GALLRING_TOPIC)
+        .order_by(t.c.id)
+    ).all()
+    found: dict[int, Vouch] = {}
+    for row in rows:
+        stored = StoredEvent(row.originator_id, row.originator_version, row.topic, bytes(row.state))
+        try:
+            event: Any = events.mapper.to_domain_event(stored)
+        except Exception:  # bytes that do not decode vouch for nothing
+            continue
+        for position, vouch in vouches_of(row.id, getattr(event, "vouches", None)).items():
+            found.setdefault(position, vouch)
+    return found
 
 
 @contextmanager

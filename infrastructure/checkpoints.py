@@ -24,9 +24,17 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
-from infrastructure.audit import snapshot
+from infrastructure.audit import read_vouches, snapshot
 from infrastructure.event_store import EventStore
-from infrastructure.integrity import ALARM, GENESIS, chain_link, check_head, link_hash
+from infrastructure.integrity import (
+    ALARM,
+    ChainWalk,
+    Vouch,
+    chain_head,
+    chain_link,
+    check_head,
+    verify_chain,
+)
 from infrastructure.keys import chain_key, checkpoint_signing_key
 
 SIGNED_FIELDS = ("hash", "key_id", "position", "signed_at")
@@ -79,13 +87,19 @@ def checkpoint_consistency(
     position, expected = int(checkpoint["position"]), str(checkpoint["hash"])
     table = events.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
     columns = (table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic)
-    rows = select(*columns, table.c.state).where(table.c.id <= position).order_by(table.c.id)
+    everything = select(*columns, table.c.state).order_by(table.c.id)
+    rows = everything.where(table.c.id <= position)
     with snapshot(events) as connection:
+        vouches = read_vouches(events, connection)
         streaming = connection.execution_options(yield_per=1000)
-        recomputed, last = chain_through(streaming.execute(rows))
+        walk = ChainWalk(vouches)
+        recomputed, last = chain_through(streaming.execute(rows), walk)
         stored = connection.execute(
             select(chain_link.c.hash).where(chain_link.c.position == position)
         ).scalar()
+        vouchers = max(walk.accepted, default=0)
+        if vouchers and not _vouchers_hold(connection, everything, vouches, vouchers, var_dir):
+            return False, "A gallring that vouches for a redacted event no longer verifies."
     if last < position:
         return False, f"The log ends at position {last}, before the checkpoint's {position}."
     if recomputed.hex() != expected:
@@ -95,15 +109,32 @@ def checkpoint_consistency(
     return True, f"The log still chains to the checkpoint at position {position}."
 
 
-def chain_through(rows: Iterable[Any]) -> tuple[bytes, int]:
-    """The chain's hash over `rows` (in position order) and the last position seen."""
-    previous, last = GENESIS, 0
+def chain_through(rows: Iterable[Any], walk: ChainWalk | None = None) -> tuple[bytes, int]:
+    """The chain's hash over `rows` (in position order) and the last position seen.
+
+    A redaction vouched for by a gallring (`walk`'s vouches) continues from the vouched link.
+    """
+    walk = walk or ChainWalk()
+    last = 0
     for row in rows:
-        previous = link_hash(
-            previous, row.id, row.originator_id, row.originator_version, row.topic, bytes(row.state)
-        )
+        walk.step(row)
         last = row.id
-    return previous, last
+    return walk.previous, last
+
+
+def _vouchers_hold(
+    connection: Any, everything: Any, vouches: dict[int, Vouch], through: int, var_dir: Path
+) -> bool:
+    """Vouches count only while the log verifies through their gallring, head included."""
+    head = connection.execute(select(chain_head).where(chain_head.c.id == 1)).first()
+    links = select(chain_link).order_by(chain_link.c.position)
+    streaming = connection.execution_options(yield_per=1000)
+    key = chain_key(var_dir, False)
+    verified = verify_chain(
+        streaming.execute(everything), streaming.execute(links), head, key, vouches
+    )
+    first = verified.first_broken_position
+    return first is None or first > through
 
 
 def _signature_holds(checkpoint: dict[str, Any], var_dir: Path, create: bool) -> tuple[bool, str]:

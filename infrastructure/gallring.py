@@ -14,7 +14,7 @@ touched tables, their trigram index with them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -34,6 +34,7 @@ from infrastructure.keystore import KeyStore, scrub, secure_sqlite
 from infrastructure.projections import RECORD_TYPES, Projector, event_rows, record_rows
 from infrastructure.read_models import REBUILT_FROM_LOG, VIEWS
 from infrastructure.record_log import record_events
+from infrastructure.redaction import redact_plaintext
 from infrastructure.sealing import SealingMapper
 
 # The column that names a record in each view that is not a record view itself.
@@ -64,10 +65,24 @@ def prepare_personal_data(events: EventStore) -> None:
     keys = key_store(events)
     if keys is None:
         return
+    cache = events.repository.cache
+    if cache is not None:  # decrypted state: gone when another process carries out gallring
+        keys.on_gallring_elsewhere(lambda: empty_cache(cache))
     with events.reading() as session:
         destroyed = assignments.destroyed_keys(session)
     if destroyed:
         keys.delete(destroyed)
+
+
+def empty_cache(cache: Any) -> None:
+    """Empty the library's aggregate cache. Its own `LRUCache.clear()` resets the recency
+    list but keeps the entries (eventsourcing 9), so the mapping is emptied here too."""
+    lock = getattr(cache, "lock", None)
+    with lock if lock is not None else nullcontext():
+        cache.cache.clear()
+        if hasattr(cache, "root"):
+            cache.clear()
+            cache.full = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,8 @@ class GallringService:
             if keys is not None:
                 keys.forget(key_ids)  # from here, reads in this process see "[gallrad]"
             try:
+                # Events stored before encryption: redacted in place, vouched for below.
+                vouches = redact_plaintext(session, self._events_table, record_ids)
                 gallring = Gallring.carry_out(
                     municipality=municipality,
                     decision_reference=decision_reference,
@@ -110,6 +127,7 @@ class GallringService:
                     record_ids=record_ids,
                     key_ids=key_ids,
                     by=by,
+                    vouches=vouches,
                 )
                 recordings = self.events.save(gallring)
                 saved = [(r.domain_event, r.notification.id) for r in recordings]
@@ -126,8 +144,12 @@ class GallringService:
         self._forget_cached(touched)
         if keys is not None:
             keys.delete(key_ids)
-        self._scrub()
+        self._scrub(redacted_events=bool(vouches))
         return GallringDone(gallring.id, position, subject_ids, record_ids)
+
+    @property
+    def _events_table(self) -> Table:
+        return self.events.recorder.events_record_cls.__table__  # type: ignore[attr-defined,no-any-return]
 
     def _lock(self, session: Session) -> None:
         """PostgreSQL: no other writer appends while the keys are chosen and destroyed."""
@@ -198,10 +220,12 @@ class GallringService:
             with suppress(KeyError):
                 cache.get(UUID(record_id), evict=True)
 
-    def _scrub(self) -> None:
+    def _scrub(self, redacted_events: bool = False) -> None:
         engine = self.events.datastore.engine
         assert engine is not None
         tables = [VIEWS[name].name for name in (*REBUILT_FROM_LOG,)]
+        if redacted_events:  # events rewritten in place: their old bytes go too
+            tables.append(self._events_table.name)
         snapshots = self.events.snapshots
         if snapshots is not None:
             tables.append(snapshots.recorder.events_table_name)  # type: ignore[attr-defined]

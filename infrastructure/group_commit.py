@@ -96,8 +96,10 @@ class GroupCommitter:
         max_members: int = 64,
         max_seconds: float = 0.05,
         translate: Callable[[BaseException], BaseException | None] = lambda error: None,
+        before_batch: Callable[[], None] = lambda: None,
     ) -> None:
         self.datastore = datastore
+        self.before_batch = before_batch  # e.g. notice a gallring by another process
         self.max_members = max_members
         self.max_seconds = max_seconds
         self.translate = translate  # a database error's meaning, for the innocent members
@@ -147,6 +149,7 @@ class GroupCommitter:
         self._settle(batch, member)
 
     def _open(self) -> Batch:
+        self.before_batch()
         transaction = self.datastore.transaction(commit=True)  # takes SQLite's write lock
         if transaction.token is not None:
             transactions.reset(transaction.token)  # each member sets it in its own thread

@@ -307,6 +307,7 @@ class _PersonDependency:
             "locality": row["locality"],
             "name": row["name"],
             "lead_member_id": row["lead"],
+            "lead_subject_id": lead.get("subject_id"),  # for a pseudonym per person
             "lead_display_name": lead["display_name"],
             "lead_organisation": lead["organisation"],
             "lead_user": row["lead_user"],

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,6 +237,64 @@ class ChainTip(Deferred):
 
 
 @dataclass(frozen=True)
+class Vouch:
+    """A gallring's word for one position whose plaintext event it redacted in place.
+
+    `link` is the stored link at the position (unchanged by the redaction), `redacted` the
+    link the redacted bytes give from the same previous link, and `by` the position of the
+    `GallringCarriedOut` event that says so. Verify accepts the position only when its bytes
+    give exactly `redacted`, and only while that later event is itself intact.
+    """
+
+    link: bytes
+    redacted: bytes
+    by: int
+
+
+def vouches_of(position: int, vouches: Mapping[str, Mapping[str, str]] | None) -> dict[int, Vouch]:
+    """The vouches one `GallringCarriedOut` at `position` makes, by the position vouched for."""
+    found: dict[int, Vouch] = {}
+    for vouched, hashes in (vouches or {}).items():
+        try:
+            found[int(vouched)] = Vouch(
+                bytes.fromhex(hashes["link"]), bytes.fromhex(hashes["redacted"]), position
+            )
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed vouch vouches for nothing
+    return found
+
+
+class ChainWalk:
+    """Recomputes the chain event by event, continuing across vouched redactions."""
+
+    def __init__(self, vouches: Mapping[int, Vouch] | None = None) -> None:
+        self.vouches = vouches or {}
+        self.previous = GENESIS
+        self.accepted: dict[int, list[int]] = {}  # voucher position -> positions accepted
+
+    def step(self, row: Any) -> bytes:
+        """The link at `row`, as the chain holds it; a vouched redaction gives the vouched link."""
+        recomputed = link_hash(
+            self.previous,
+            row.id,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            bytes(row.state),
+        )
+        vouch = self.vouches.get(row.id)
+        if vouch is not None and vouch.by > row.id and recomputed == vouch.redacted:
+            recomputed = vouch.link
+            self.accepted.setdefault(vouch.by, []).append(row.id)
+        self.previous = recomputed
+        return recomputed
+
+    def unvouched(self, intact_vouchers: set[int]) -> list[int]:
+        """Positions accepted on the word of a voucher that is not itself intact."""
+        return [p for by, ps in self.accepted.items() if by not in intact_vouchers for p in ps]
+
+
+@dataclass(frozen=True)
 class Verification:
     intact: bool
     checked: int
@@ -255,24 +313,37 @@ class Verification:
 
 
 def verify_chain(
-    events: Iterable[Any], links: Iterable[Any], head: Any, key: bytes
+    events: Iterable[Any],
+    links: Iterable[Any],
+    head: Any,
+    key: bytes,
+    vouches: Mapping[int, Vouch] | None = None,
 ) -> Verification:
     """Recompute the chain over `events` against the stored `links` and the signed `head`.
 
     Both iterables are rows in position order. The first broken position is the first event
-    whose link is wrong or missing, or the first link whose event has gone.
+    whose link is wrong or missing, or the first link whose event has gone. A position that a
+    later, intact `GallringCarriedOut` vouches for (`vouches`) is accepted with its redacted
+    bytes, and the chain continues from its stored link.
     """
     stored = iter(links)
     link = next(stored, None)
+    walk = ChainWalk(vouches)
+    vouchers = {vouch.by for vouch in walk.vouches.values()}
+    intact_vouchers: set[int] = set()
+    stored_previous: bytes | None = GENESIS  # the stored link before this event
     previous, checked, last_position = GENESIS, 0, 0
     broken: list[int] = []
     for row in events:
         while link is not None and link.position < row.id:  # an event was deleted here
             broken.append(link.position)
+            stored_previous = None
             link = next(stored, None)
-        previous = link_hash(
-            previous, row.id, row.originator_id, row.originator_version, row.topic, bytes(row.state)
-        )
+        previous = walk.step(row)
+        here = bytes(link.hash) if link is not None and link.position == row.id else None
+        if row.id in vouchers and _links_to(stored_previous, row, here):
+            intact_vouchers.add(row.id)  # its own bytes are as chained: its vouches count
+        stored_previous = here
         if link is None or link.position != row.id or bytes(link.hash) != previous:
             broken.append(row.id)
         if link is not None and link.position == row.id:
@@ -284,8 +355,24 @@ def verify_chain(
     head_break = _head_mismatch(head, key, last_position, previous)
     if head_break is not None:
         broken.append(head_break)
+    broken += walk.unvouched(intact_vouchers)
     first = min(broken) if broken else None
     return Verification(first is None, checked, first, previous.hex())
+
+
+def _links_to(stored_previous: bytes | None, row: Any, stored: bytes | None) -> bool:
+    """Whether `row`'s bytes give its stored link from the stored link before it."""
+    if stored_previous is None or stored is None:
+        return False
+    recomputed = link_hash(
+        stored_previous,
+        row.id,
+        row.originator_id,
+        row.originator_version,
+        row.topic,
+        bytes(row.state),
+    )
+    return recomputed == stored
 
 
 def _head_mismatch(head: Any, key: bytes, last_position: int, last_hash: bytes) -> int | None:

@@ -18,7 +18,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,12 @@ from uuid import uuid4
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import (
+    BigInteger,
     Column,
+    Connection,
     DateTime,
     Engine,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -38,8 +41,10 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from infrastructure.keys import make_private
@@ -48,13 +53,22 @@ KEYS_SCHEMA = "samverkan_keys"
 POOL_SIZE = 64  # keys made per refill
 POOL_LOW = 16  # below this, a background thread refills
 CACHE_SIZE = 10_000
-CACHE_SECONDS = 60.0  # how long another process may still read a key destroyed elsewhere
+CACHE_SECONDS = 60.0  # how long an unwrapped key stays cached at most
+# Reads check the gallring generation at most this often; every command batch checks it.
+GENERATION_CHECK_SECONDS = 0.1
 
 
 def _data_key_table(schema: str | None) -> Table:
+    metadata = MetaData(schema=schema)
+    Table(  # one row: moves on with every deletion of keys, so other processes notice it
+        "gallring_generation",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("generation", BigInteger, nullable=False),
+    )
     return Table(
         "data_key",
-        MetaData(schema=schema),
+        metadata,
         Column("key_id", String(36), primary_key=True),
         Column("wrapped", LargeBinary, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
@@ -93,6 +107,14 @@ class KeyStore:
         self._store_url = store_url
         self._engine: Engine | None = None
         self._table = _data_key_table(None if store_url.startswith("sqlite") else KEYS_SCHEMA)
+        self._generations = self._table.metadata.tables[
+            f"{self._table.schema}.gallring_generation"
+            if self._table.schema
+            else "gallring_generation"
+        ]
+        self._generation: int | None = None  # as last read here
+        self._checked_at = 0.0
+        self._on_gallring_elsewhere: list[Callable[[], None]] = []
         self._master: bytes | None = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
@@ -138,7 +160,23 @@ class KeyStore:
             with engine.begin() as connection:
                 connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {KEYS_SCHEMA}"))
         self._table.metadata.create_all(engine, checkfirst=True)
+        with engine.begin() as connection:
+            self._generation = self._read_generation(connection)
+        self._checked_at = time.monotonic()
         return engine
+
+    def _read_generation(self, connection: Connection) -> int:
+        """The gallring generation; made 0 on first use."""
+        query = select(self._generations.c.generation).where(self._generations.c.id == 1)
+        found = connection.execute(query).scalar()
+        if found is not None:
+            return int(found)
+        try:
+            with connection.begin_nested():
+                connection.execute(insert(self._generations), {"id": 1, "generation": 0})
+        except IntegrityError:  # another process made it first
+            return int(connection.execute(query).scalar_one())
+        return 0
 
     def _wrapping(self, create: bool) -> AESGCM | None:
         if self._master is None:
@@ -194,6 +232,8 @@ class KeyStore:
         if key_id in self.destroyed:
             return None
         now = time.monotonic()
+        if now - self._checked_at > GENERATION_CHECK_SECONDS:
+            self.notice_gallring()
         with self._lock:
             cached = self._cache.get(key_id)
             if cached is not None and cached[1] > now:
@@ -220,6 +260,33 @@ class KeyStore:
         self._cache.move_to_end(key_id)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+
+    # -- gallring in other processes ------------------------------------------------------
+
+    def on_gallring_elsewhere(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (e.g. to empty a cache of decrypted state) when keys were deleted
+        by another process."""
+        self._on_gallring_elsewhere.append(listener)
+
+    def notice_gallring(self) -> bool:
+        """Whether keys were deleted since this process last looked (one indexed read); if
+        so, no cached key is served again and the listeners empty their caches."""
+        in_memory = self._store_url.startswith("sqlite") and not self.is_sqlite_file
+        if in_memory or not self._exists():  # an in-memory store has one process only
+            return False
+        with self.engine().connect() as connection:
+            generation = self._read_generation(connection)
+            connection.commit()
+        with self._lock:
+            self._checked_at = time.monotonic()
+            moved = generation != self._generation
+            self._generation = generation
+            if moved:
+                self._cache.clear()
+        if moved:
+            for listener in self._on_gallring_elsewhere:
+                listener()
+        return moved
 
     # -- destroying keys ----------------------------------------------------------------
 
@@ -249,6 +316,16 @@ class KeyStore:
                 deleted += connection.execute(
                     delete(self._table).where(self._table.c.key_id.in_(chunk))
                 ).rowcount
+            before = self._read_generation(connection)
+            connection.execute(  # other processes empty their caches when they see it move
+                update(self._generations)
+                .where(self._generations.c.id == 1)
+                .values(generation=self._generations.c.generation + 1)
+            )
+        with self._lock:
+            if self._generation != before:  # another gallring came first: forget its keys too
+                self._cache.clear()
+            self._generation = before + 1
         scrub(engine, [self._table.fullname])
         return deleted
 

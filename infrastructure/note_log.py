@@ -22,7 +22,7 @@ NOTE, CHANGE = VIEWS["note"], VIEWS["note_change"]
 def note_state(session: Session, issue_id: UUID, note_id: UUID) -> NoteState | None:
     """The note as the rules see it, or None if the issue has no such note."""
     note = session.execute(
-        select(NOTE.c.issue_id, NOTE.c.public).where(
+        select(NOTE.c.issue_id, NOTE.c.public, NOTE.c.lagrum).where(
             NOTE.c.note_id == str(note_id), NOTE.c.issue_id == str(issue_id)
         )
     ).first()
@@ -33,7 +33,7 @@ def note_state(session: Session, issue_id: UUID, note_id: UUID) -> NoteState | N
         .where(CHANGE.c.note_id == str(note_id), CHANGE.c.withdrawn.is_(True))
         .limit(1)
     ).first()
-    return NoteState(note_id, issue_id, bool(note.public), withdrawn is not None)
+    return NoteState(note_id, issue_id, bool(note.public), withdrawn is not None, note.lagrum)
 
 
 def with_changes(

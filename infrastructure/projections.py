@@ -422,7 +422,7 @@ def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str,
         rows["progress"] = progress_row(event, position, record.id)
     elif isinstance(event, Issue.NoteCorrected | Issue.NoteWithdrawn):
         rows["note_change"] = note_change_row(event, position, record.id)
-    subject = subject_row(event, position, record)
+    subject = subject_row(event, position, record, aggregate)
     if subject is not None:
         rows["subject"] = subject
     return rows
@@ -474,12 +474,17 @@ def note_change_row(
     }
 
 
-def subject_row(event: Any, position: int, record: _Record) -> dict[str, Any] | None:
-    """The person an event names (a task force's lead or member), with their subject id."""
+def subject_row(
+    event: Any, position: int, record: _Record, aggregate: CaseAggregate
+) -> dict[str, Any] | None:
+    """The person an event names (a task force's lead or member, a unit's contact), with their
+    subject id."""
     if isinstance(event, TaskForce.Formed):
         person = event.lead
     elif isinstance(event, TaskForce.MemberAdded):
         person = {**vars(event)}
+    elif isinstance(event, Unit.ContactAdded) and isinstance(aggregate, Unit):
+        person = {**vars(event), "member_id": event.contact_id, "organisation": aggregate.name}
     else:
         return None
     if not person.get("subject_id"):

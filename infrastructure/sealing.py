@@ -102,7 +102,7 @@ class SealingMapper(Mapper[Any]):
         for path in fields:
             value = value_at(state, path)
             if is_sealed(value):
-                _put(state, path, self._open(value, stored_event, path))
+                put(state, path, self._open(value, stored_event, path))
         return event
 
     def _open(self, envelope: dict[str, Any], stored: StoredEvent, path: str) -> Any:
@@ -136,7 +136,7 @@ class SealingMapper(Mapper[Any]):
                     subject_id = value_at(state, owner[len(SUBJECT_PREFIX) :])
                     if subject_id:
                         key_id, key, where = self._key(session, SUBJECT, str(subject_id), record[2])
-                _put(state, path, seal(key_id, key, where, record_id, version, path, value))
+                put(state, path, seal(key_id, key, where, record_id, version, path, value))
 
     def _key(
         self,
@@ -186,7 +186,7 @@ def _municipality_of(session: Session, record_id: str) -> str:
     return str(found)
 
 
-def _put(state: dict[str, Any], path: str, value: Any) -> None:
+def put(state: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     target = state
     for part in parts[:-1]:

@@ -15,6 +15,18 @@ from infrastructure.queries import Page, decode_cursor, encode_cursor
 from infrastructure.read_models import VIEWS
 from infrastructure.record_log import record_events
 
+# What an extract shows of a person in an event: the personal fields and what places them.
+PERSON_FIELDS = (
+    "display_name",
+    "organisation",
+    "role",
+    "email",
+    "phone",
+    "user_id",
+    "member_id",
+    "contact_id",
+)
+
 
 class SubjectQueries:
     def __init__(self, events: EventStore) -> None:
@@ -92,15 +104,16 @@ class SubjectQueries:
         for position, event in record_events(self.events, session, record_id):
             version = event.originator_version
             state_now = vars(event)
+            by_id_path: dict[str, set[str]] = {}  # where the subject id is: its personal fields
             for path, owner in declared(type(event)).items():
-                if not owner.startswith(SUBJECT_PREFIX):
-                    continue
-                id_path = owner[len(SUBJECT_PREFIX) :]
+                if owner.startswith(SUBJECT_PREFIX):
+                    by_id_path.setdefault(owner[len(SUBJECT_PREFIX) :], set()).add(path)
+            for id_path, personal in by_id_path.items():
                 if value_at(state_now, id_path) != subject_id:
                     continue
                 parent = id_path.rpartition(".")[0]
                 person = value_at(state_now, parent) if parent else state_now
-                for name in ("display_name", "organisation", "role", "user_id", "member_id"):
+                for name in PERSON_FIELDS:
                     if isinstance(person, dict) and person.get(name) is not None:
                         field = f"{parent}.{name}" if parent else name
                         fields.append(
@@ -110,7 +123,7 @@ class SubjectQueries:
                                 "event": event_type(event),
                                 "field": field,
                                 "value": person[name],
-                                "personal": field == path,
+                                "personal": field in personal,
                             }
                         )
         return fields

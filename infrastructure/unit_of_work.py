@@ -42,6 +42,7 @@ from infrastructure.note_log import note_state
 from infrastructure.projections import Projector
 from infrastructure.read_models import VIEWS
 from infrastructure.registrations import next_registration_number
+from infrastructure.sealing import SealingMapper
 from infrastructure.subjects import subject_for
 from infrastructure.wal_guard import WalGuard
 
@@ -176,7 +177,13 @@ class SqlStore:
         self.events = events
         self.projector = projector or Projector()
         self.policy = policy or AccessPolicy()
-        self.committer = GroupCommitter(events.datastore, translate=meaning_of)
+        keys = events.mapper.keys if isinstance(events.mapper, SealingMapper) else None
+        self.committer = GroupCommitter(
+            events.datastore,
+            translate=meaning_of,
+            # Keys deleted by another process: no command of this batch reads them again.
+            before_batch=keys.notice_gallring if keys is not None else lambda: None,
+        )
         self.wal_guard = WalGuard(events.datastore.engine)
 
     @contextmanager

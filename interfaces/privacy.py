@@ -4,8 +4,10 @@ A pseudonym is a keyed HMAC-SHA-256 of the evaluator's scope (their user id and 
 and the person, turned into a short label: "Handläggare K7Q", "Medlem B3X" (in English "Case
 officer K7Q", "Member B3X"). The key lives under the var dir (`keys/pseudonym.key`), so a label
 is stable for one evaluator across responses, exports and days, differs between evaluators,
-and cannot be reversed without the key. In public texts shown to evaluators, the names of the
-record's known members are replaced by their labels.
+and cannot be reversed without the key. A member's label is the person's (their subject id),
+so one person on two task forces has one label; members recorded before subjects existed
+are labelled by member id. In public texts shown to evaluators, the names of the record's
+known members are replaced by their labels.
 """
 
 from __future__ import annotations
@@ -57,8 +59,12 @@ class Pseudonyms:
             code += ALPHABET[index]
         return f"{self.words[kind]} {code}"
 
-    def member(self, member_id: str) -> str:
-        return self._label("member", member_id)
+    def member(self, member_id: str, subject_id: str | None = None) -> str:
+        """The label of a member: of the person (subject) where known, else of the member."""
+        return self._label("member", subject_id or member_id)
+
+    def of_member(self, member: dict[str, Any]) -> str:
+        return self.member(str(member["member_id"]), member.get("subject_id"))
 
     def user(self, user_id: str | None) -> str | None:
         if user_id is None:
@@ -77,7 +83,7 @@ class Pseudonyms:
         names: dict[str, str] = {}
         for m in members:
             if m.get("display_name") and len(m["display_name"]) > 2:
-                names[m["display_name"]] = self.member(str(m["member_id"]))
+                names[m["display_name"]] = self.of_member(m)
             if m.get("user_id"):
                 names[m["user_id"]] = self.user(m["user_id"]) or ""
         return names
@@ -119,7 +125,7 @@ class Pseudonyms:
             view["members"] = [
                 {
                     **{k: v for k, v in m.items() if k != "subject_id"},
-                    "display_name": self.member(str(m["member_id"])),
+                    "display_name": self.of_member(m),
                     "user_id": self.user(m.get("user_id")),
                 }
                 for m in view["members"]

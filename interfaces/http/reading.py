@@ -10,11 +10,11 @@ from fastapi import Depends, Query, Request, Response
 from pydantic import AfterValidator, AwareDatetime
 
 from application.commands import TEXT
+from application.confidentiality import conceal_notes
 from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
 from infrastructure.queries import Page, RecordQueries, is_overdue
-from interfaces.confidentiality import conceal_notes
 from interfaces.http.problems import responses
 from interfaces.privacy import Pseudonyms
 

@@ -675,6 +675,13 @@ def build_records(seeder: Seeder, lead: str, locality: str) -> dict[str, str]:
     secret = {**note, "text": secret_note(seeder.municipality), "public": True}
     secret["confidential"] = {"lagrum": "OSL 21 kap. 7 §"}
     seeder.post(f"/api/v1/issues/{issue_id}/notes", secret, expect=200)
+    notes = seeder.client.get(f"/api/v1/issues/{issue_id}", headers=seeder.headers).json()
+    (secret_id,) = [n["note_id"] for n in notes["notes"] if n.get("lagrum")]
+    correction = {  # as secret as the note: its text and reason name the secret
+        "text": f"{secret_note(seeder.municipality)} (rättad)",
+        "reason": f"Rättat: {secret_note(seeder.municipality)}",
+    }
+    seeder.post(f"/api/v1/issues/{issue_id}/notes/{secret_id}/correct", correction, expect=200)
     user = seeder.user
     assignment = {"unit": "Näringsliv", "role": "bygdelots", "user_id": user}
     seeder.client.put(

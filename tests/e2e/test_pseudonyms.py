@@ -47,7 +47,42 @@ def test_labels_are_stable_per_evaluator_and_names_leave_public_texts(
 
     use_key(pseudonym_key(api_settings.var_dir))  # another process, another day: same key
     member_id = lead["member_id"]
-    later = Pseudonyms.for_reader(Actor("eva", Role.EVALUATOR, ÅTVIDABERG)).member(member_id)
-    assert later == lead["display_name"]
+    (known,) = client.get(f"/api/v1/task-forces/{task_force_id}", headers=caseworker).json()[
+        "members"
+    ]
+    subject_id = known["subject_id"]
+    eva_later = Pseudonyms.for_reader(Actor("eva", Role.EVALUATOR, ÅTVIDABERG))
+    assert eva_later.member(member_id, subject_id) == lead["display_name"]
     english = Pseudonyms.for_reader(Actor("eva", Role.EVALUATOR, ÅTVIDABERG), "en")
-    assert english.member(member_id) == lead["display_name"].replace("Medlem", "Member")
+    assert english.member(member_id, subject_id) == lead["display_name"].replace("Medlem", "Member")
+
+
+def test_one_person_on_two_task_forces_has_one_label_per_evaluator(
+    client: TestClient,
+    caseworker: Headers,
+    auth: Callable[..., Headers],
+    open_issue: Callable[..., str],
+    form_task_force: Callable[..., str],
+) -> None:
+    person = {"display_name": "Astrid Lövgren", "organisation": "Grebo byalag", "role": "ledamot"}
+    first = form_task_force(open_issue(), lead=person)
+    second = form_task_force(open_issue())
+    added = client.post(f"/api/v1/task-forces/{second}/members", json=person, headers=caseworker)
+    assert added.status_code == 200, added.text
+    eva, olle = auth("eva", "evaluator", ÅTVIDABERG), auth("olle", "evaluator", "*")
+
+    def label(headers: Headers, task_force_id: str, member_id: str | None = None) -> str:
+        members = client.get(f"/api/v1/task-forces/{task_force_id}", headers=headers).json()[
+            "members"
+        ]
+        (found,) = [m for m in members if member_id is None or m["member_id"] == member_id]
+        return str(found["display_name"])
+
+    for evaluator in (eva, olle):
+        on_first = label(evaluator, first)
+        assert LABEL.match(on_first)
+        assert label(evaluator, second, added.json()["member_id"]) == on_first
+    assert label(eva, first) != label(olle, first)
+    lead = client.get("/api/v1/insights/person-dependency", headers=eva).json()
+    leads = [t["lead_display_name"] for row in lead["issues"] for t in row["fragile_task_forces"]]
+    assert label(eva, first) in leads and "Astrid" not in str(lead)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from application import commands as c
 from infrastructure.bootstrap import bootstrap
+from infrastructure.read_models import VIEWS
 from infrastructure.relay_messages import RelayLog
 from tests.conftest import settings_for
 from tests.integration.history import anna, open_issue
@@ -23,7 +26,20 @@ def test_a_confidential_note_is_published_as_sekretess_with_its_lagrum(tmp_path:
             confidential={"lagrum": "OSL 21 kap. 1 §"},
         )
         samverkan.bus.dispatch(note, anna())
+        with samverkan.events.reading() as session:
+            note_id = session.execute(select(VIEWS["note"].c.note_id)).scalar_one()
+        correction = c.CorrectNote(
+            issue_id=issue,
+            note_id=note_id,
+            text="Handlaren är frisk igen.",
+            reason="Sjukdomen var över i maj.",
+        )
+        samverkan.bus.dispatch(correction, anna())
         items = RelayLog(samverkan.events, samverkan.policy).after(0, 100)
+        corrected = next(i for i in items if i["type"] == "Issue.NoteCorrected")
+        assert corrected["data"]["text"] == corrected["data"]["reason"] == "[sekretess]"
+        assert corrected["data"]["lagrum"] == "OSL 21 kap. 1 §"
+        assert "frisk" not in str(items) and "maj" not in str(items)
         published = next(i for i in items if i["type"] == "Issue.NoteAdded")
         assert published["data"]["text"] == "[sekretess]"
         assert published["data"]["lagrum"] == "OSL 21 kap. 1 §"

@@ -6,21 +6,24 @@ the key files under the var dir.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
 
 from application import commands as c
 from application.errors import IntegrityAlarmError
-from domain.values import Role
+from domain.values import Actor, Provenance, Role
 from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.checkpoints import checkpoint_consistency, take_checkpoint
+from infrastructure.gallring import GallringService
 from infrastructure.incidents import NoIncidentError, record_incident
 from infrastructure.integrity import ALARM, GENESIS, Verification, link_hash
 from infrastructure.settings import Settings
@@ -28,6 +31,7 @@ from infrastructure.tokens import TokenIssuer
 from interfaces.http.app import create_app
 from tests.conftest import settings_for
 from tests.integration.history import History, anna, write_history
+from tests.integration.test_old_stores import deployed_copy
 
 STORED = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -262,3 +266,166 @@ def test_a_restored_older_copy_verifies_but_fails_a_later_checkpoint(tmp_path: P
         assert not checkpoint_consistency(restored.events, later, settings.var_dir)[0]
     finally:
         restored.close()
+
+
+# Record-level gallring of plaintext events: a redaction verify accepts only on a gallring's
+# word. The attacker can write the database (and recompute unkeyed links), not read the keys.
+
+GRETA = "Greta Nilsson"
+VILHELMINA = "2462"
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> Iterator[Samverkan]:
+    """The release-1 store (plaintext events), copied."""
+    service = bootstrap(Settings(var_dir=deployed_copy("release-1", tmp_path / "var")))
+    yield service
+    service.close()
+    ALARM.clear()
+
+
+def _positions_naming(connection: Connection, words: str, topic: str) -> list[int]:
+    rows = connection.execute(
+        text("SELECT id, state FROM samverkan_events WHERE topic = :t ORDER BY id"), {"t": topic}
+    ).all()
+    return [r.id for r in rows if words.encode() in bytes(r.state)]
+
+
+def _row(connection: Connection, position: int) -> Row[Any]:
+    return connection.execute(
+        text(
+            "SELECT id, originator_id, originator_version, topic, state"
+            " FROM samverkan_events WHERE id = :id"
+        ),
+        {"id": position},
+    ).one()
+
+
+def _link(connection: Connection, position: int) -> bytes:
+    return bytes(
+        connection.execute(
+            text("SELECT hash FROM event_chain_link WHERE position = :p"), {"p": position}
+        ).scalar_one()
+    )
+
+
+def _redact(connection: Connection, position: int, field: str) -> dict[str, str]:
+    """What gallring does to one event, done by hand: returns the vouch it would need."""
+    row = _row(connection, position)
+    state = json.loads(bytes(row.state))
+    state[field] = "[gallrad]"
+    redacted = json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode()
+    set_state(connection, position, redacted)
+    previous = _link(connection, position - 1)
+    then = link_hash(
+        previous, position, as_uuid(row.originator_id), row.originator_version, row.topic, redacted
+    )
+    return {"link": _link(connection, position).hex(), "redacted": then.hex()}
+
+
+def _gallring_of_the_issue(samverkan: Samverkan) -> tuple[int, list[int]]:
+    """Genuine record-level gallring of the issue naming Greta; its position, the redacted."""
+    with samverkan.events.datastore.engine.connect() as connection:
+        notes = _positions_naming(connection, GRETA, "domain.issue:Issue.NoteAdded")
+        issue = str(as_uuid(_row(connection, notes[0]).originator_id))
+    by = Provenance(Actor("sara.ek", Role.ADMIN, VILHELMINA), str(uuid4()), str(uuid4()))
+    done = GallringService(samverkan.events).carry_out(
+        by, "KN 2026/12 §4", "Gallring enligt plan.", [], [issue]
+    )
+    return done.position, notes
+
+
+def _member_naming_greta(connection: Connection) -> int:
+    (member,) = _positions_naming(connection, GRETA, "domain.task_force:TaskForce.MemberAdded")
+    return member
+
+
+def test_a_vouched_redaction_verifies_and_an_earlier_checkpoint_still_holds(
+    old_store: Samverkan,
+) -> None:
+    var_dir = old_store.settings.var_dir
+    checkpoint = take_checkpoint(old_store.events, var_dir)
+    _, redacted = _gallring_of_the_issue(old_store)
+    assert len(redacted) == 55
+    assert verify(old_store).intact
+    assert checkpoint_consistency(old_store.events, checkpoint, var_dir)[0]
+
+
+def test_a_redaction_without_a_vouch_is_found(old_store: Samverkan) -> None:
+    with old_store.events.datastore.engine.begin() as connection:
+        member = _member_naming_greta(connection)
+        _redact(connection, member, "display_name")
+    result = verify(old_store)
+    assert not result.intact and result.first_broken_position == member
+
+
+def test_a_redaction_beside_a_vouched_one_is_found(old_store: Samverkan) -> None:
+    """The gallring vouched for the issue's notes, not for the task force's member."""
+    _gallring_of_the_issue(old_store)
+    with old_store.events.datastore.engine.begin() as connection:
+        member = _member_naming_greta(connection)
+        _redact(connection, member, "display_name")
+    result = verify(old_store)
+    assert not result.intact and result.first_broken_position == member
+
+
+def test_a_vouched_event_changed_again_is_found(old_store: Samverkan) -> None:
+    """The vouch names the redacted bytes too: the event cannot be changed once more."""
+    _, redacted = _gallring_of_the_issue(old_store)
+    with old_store.events.datastore.engine.begin() as connection:
+        state = bytes(_row(connection, redacted[3]).state)
+        changed = state.replace(b'"public":true', b'"public":false')
+        set_state(connection, redacted[3], changed)
+        assert bytes(_row(connection, redacted[3]).state) != state
+    result = verify(old_store)
+    assert not result.intact and result.first_broken_position == redacted[3]
+
+
+def test_a_vouch_forged_into_the_gallring_event_is_found(old_store: Samverkan) -> None:
+    var_dir = old_store.settings.var_dir
+    position, _ = _gallring_of_the_issue(old_store)
+    checkpoint = take_checkpoint(old_store.events, var_dir)
+    with old_store.events.datastore.engine.begin() as connection:
+        member = _member_naming_greta(connection)
+        vouch = _redact(connection, member, "display_name")
+        state = json.loads(bytes(_row(connection, position).state))
+        first_vouched = min(int(p) for p in state["vouches"])
+        state["vouches"][str(member)] = vouch
+        set_state(connection, position, json.dumps(state, separators=(",", ":")).encode())
+    result = verify(old_store)
+    # A forged gallring event vouches for nothing: its genuine redactions fall with it.
+    assert not result.intact and result.first_broken_position == first_vouched < member
+    consistent, detail = checkpoint_consistency(old_store.events, checkpoint, var_dir)
+    assert not consistent, detail
+
+
+def test_a_forged_gallring_event_appended_is_found(old_store: Samverkan) -> None:
+    """A new GallringCarriedOut with a correct vouch and link: only the head's HMAC is wrong."""
+    position, _ = _gallring_of_the_issue(old_store)
+    with old_store.events.datastore.engine.begin() as connection:
+        member = _member_naming_greta(connection)
+        vouch = _redact(connection, member, "display_name")
+        genuine = _row(connection, position)
+        state = json.loads(bytes(genuine.state))
+        state["vouches"] = {str(member): vouch}
+        forged = json.dumps(state, separators=(",", ":")).encode()
+        last = connection.execute(text("SELECT max(id) FROM samverkan_events")).scalar_one()
+        forged_id = uuid4()
+        connection.execute(
+            text(
+                "INSERT INTO samverkan_events (id, originator_id, originator_version, topic, state)"
+                " VALUES (:id, :o, 1, :t, :s)"
+            ),
+            {"id": last + 1, "o": forged_id.bytes, "t": genuine.topic, "s": forged},
+        )
+        link = link_hash(_link(connection, last), last + 1, forged_id, 1, genuine.topic, forged)
+        connection.execute(
+            text("INSERT INTO event_chain_link (position, hash) VALUES (:p, :h)"),
+            {"p": last + 1, "h": link},
+        )
+        connection.execute(
+            text("UPDATE event_chain_head SET position = :p, hash = :h"), {"p": last + 1, "h": link}
+        )
+    result = verify(old_store)
+    # Its bytes chain, so its vouch is taken; but the head's HMAC is not the attacker's to make.
+    assert not result.intact and result.first_broken_position == last + 1 > member

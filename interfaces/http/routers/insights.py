@@ -87,7 +87,9 @@ def _pseudonymise(row: dict[str, Any], pseudonyms: Pseudonyms) -> None:
     row["fragile_task_forces"] = [
         {
             **t,
-            "lead_display_name": pseudonyms.member(str(t["lead_member_id"])),
+            "lead_display_name": pseudonyms.member(
+                str(t["lead_member_id"]), t.get("lead_subject_id")
+            ),
             "lead_user": pseudonyms.user(t["lead_user"]),
         }
         for t in row["fragile_task_forces"]
