@@ -21,7 +21,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from application.commands import OpenIssue
-from infrastructure.keys import token_signing_key
+from infrastructure.store.keys import token_signing_key
 
 VAR_DIR = Path(os.environ.get("BENCH_PEER_VAR_DIR", "./var/peer"))
 PUBLIC_KEY = token_signing_key(VAR_DIR).public_key()

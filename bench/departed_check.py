@@ -18,8 +18,8 @@ from application.ports import CommandContext
 from bench.common import ROUNDS, Figure, at_most, say
 from bench.product import ATVIDABERG, CASEWORKER, running
 from domain.values import Role
-from infrastructure.staff_register import DepartedUsers
 from infrastructure.tokens import TokenIssuer, TokenVerifier
+from infrastructure.views.staff_register import DepartedUsers
 
 DEPARTED = 500
 CHECKS = 200_000

@@ -21,9 +21,9 @@ from bench.product import CASEWORKER, issue_body, running
 from domain.issue import Issue
 from domain.values import Provenance
 from infrastructure.bootstrap import Samverkan
-from infrastructure.projections import record_row
-from infrastructure.queries import RecordQueries
-from infrastructure.read_models import VIEWS
+from infrastructure.views.projections import record_row
+from infrastructure.views.queries import RecordQueries
+from infrastructure.views.read_models import VIEWS
 
 SMALL, LARGE = 1_000, 100_000
 BATCH = 5_000

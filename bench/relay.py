@@ -23,9 +23,9 @@ import nats
 from bench.common import ROUNDS, Figure, alternate, at_least, say
 from bench.product import add_note, open_issue, running
 from infrastructure.bootstrap import Samverkan
-from infrastructure.relay import RelayThread, relay_for
-from infrastructure.relay_messages import Outgoing
-from infrastructure.relay_state import relay_lag
+from infrastructure.integration.relay import RelayThread, relay_for
+from infrastructure.integration.relay_messages import Outgoing
+from infrastructure.integration.relay_state import relay_lag
 
 NATS_URL = os.environ.get("BENCH_NATS_URL", "nats://127.0.0.1:4222")
 ISSUES = 1_000

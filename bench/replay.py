@@ -1,4 +1,4 @@
-"""Replay: events/s of `infrastructure.replay.rebuild` into fresh views ÷ raw SELECT + decode.
+"""Replay: events/s of `infrastructure.views.replay.rebuild` into fresh views ÷ raw SELECT + decode.
 
 The log is seeded through the bus (issues with notes and task forces, so several views fill).
 The baseline reads the same rows with one plain SELECT and decodes each with
@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bench.common import ROUNDS, Figure, alternate, at_least, say
 from bench.product import add_note, open_issue, running
 from infrastructure.bootstrap import Samverkan
-from infrastructure.replay import fresh_views, rebuild
+from infrastructure.views.replay import fresh_views, rebuild
 
 RAW_SELECT = (
     "SELECT originator_id, originator_version, topic, state FROM samverkan_events ORDER BY id"

@@ -25,9 +25,9 @@ from bench.product import running
 from domain.locality import Locality
 from domain.values import Actor, Provenance, Role
 from infrastructure.bootstrap import Samverkan
-from infrastructure.projections import record_row
-from infrastructure.read_models import VIEWS
-from infrastructure.service_access import ServiceAccess
+from infrastructure.views.projections import record_row
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.service_access import ServiceAccess
 
 SMALL, LARGE = 100, 10_000
 PER_MUNICIPALITY = 100

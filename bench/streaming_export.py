@@ -80,7 +80,7 @@ def seed(samverkan: Any, issues: int) -> None:
     from domain.issue import Issue
     from domain.task_force import TaskForce
     from domain.values import Provenance
-    from infrastructure.projections import Projector
+    from infrastructure.views.projections import Projector
 
     say(f"  seeding {issues * EVENTS_PER_ISSUE:,} timeline events ({issues:,} issues)")
     by = Provenance(CASEWORKER, "seed", "seed")

@@ -16,7 +16,7 @@ from bench.common import ROUNDS, Figure, at_most, p50
 from bench.lists import LARGE, SMALL, seeded
 from bench.product import CASEWORKER
 from infrastructure.bootstrap import Samverkan
-from infrastructure.queries import RecordQueries
+from infrastructure.views.queries import RecordQueries
 
 SAMPLES = 100
 GOAL = 2.0

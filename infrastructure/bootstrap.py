@@ -10,9 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from application.bus import CommandBus
 from application.policy import AccessPolicy
-from infrastructure.event_store import EventStore
-from infrastructure.gallring import prepare_personal_data
-from infrastructure.keys import (
+from infrastructure.settings import Settings, get_settings
+from infrastructure.store.event_store import EventStore
+from infrastructure.store.gallring import prepare_personal_data
+from infrastructure.store.keys import (
     KeyFileError,
     chain_key,
     checkpoint_signing_key,
@@ -20,11 +21,10 @@ from infrastructure.keys import (
     private_directory,
     token_signing_key,
 )
-from infrastructure.read_models import schema_fingerprint
-from infrastructure.registrations import number_issues_opened_before_numbers
-from infrastructure.replay import ensure_views
-from infrastructure.settings import Settings, get_settings
-from infrastructure.unit_of_work import SqlStore
+from infrastructure.store.registrations import number_issues_opened_before_numbers
+from infrastructure.store.unit_of_work import SqlStore
+from infrastructure.views.read_models import schema_fingerprint
+from infrastructure.views.replay import ensure_views
 
 EVENTS_TABLE = "samverkan_events"
 

@@ -23,10 +23,10 @@ from sqlalchemy import JSON, Column, MetaData, String, Table, select, update
 from sqlalchemy.engine import Engine
 
 from domain.values import Actor, Role
-from infrastructure.event_store import EventStore
-from infrastructure.keys import token_signing_key
-from infrastructure.read_models import Instant
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import EventStore
+from infrastructure.store.keys import token_signing_key
+from infrastructure.views.read_models import Instant
 
 
 class FeedKind(StrEnum):

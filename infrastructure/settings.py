@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     pool_size: int = 10
 
-    # The relay to NATS JetStream (infrastructure/relay.py): `serve` runs one when a URL is set.
+    # The relay to NATS JetStream (infrastructure/integration/relay.py): `serve` runs one when
+    # a URL is set.
     nats_url: str | None = None
     nats_stream: str = "SAMVERKAN"
     nats_subject_prefix: str = "samverkan"

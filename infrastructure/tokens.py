@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from application.commands import USER_ID
 from domain.values import NATIONAL_SCOPE, Actor, Role
-from infrastructure.keys import token_signing_key
 from infrastructure.settings import Settings
+from infrastructure.store.keys import token_signing_key
 
 CLAIM_ROLE = "role"
 CLAIM_MUNICIPALITY = "municipality"

@@ -21,11 +21,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from application.commands import USER_ID
 from application.errors import IntegrityAlarmError
-from infrastructure.audit import AuditQueries
-from infrastructure.checkpoints import checkpoint_consistency, take_checkpoint
-from infrastructure.incidents import NoIncidentError, record_incident
-from infrastructure.keys import KeyFileError
-from infrastructure.replay_runs import check_views, replace_views
+from infrastructure.store.checkpoints import checkpoint_consistency, take_checkpoint
+from infrastructure.store.incidents import NoIncidentError, record_incident
+from infrastructure.store.keys import KeyFileError
+from infrastructure.views.audit import AuditQueries
+from infrastructure.views.replay_runs import check_views, replace_views
 from interfaces.cli.store import opened
 
 app = typer.Typer(no_args_is_help=True, help="Verify the event log, and keep checkpoints of it.")

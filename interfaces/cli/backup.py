@@ -18,11 +18,11 @@ import typer
 from rich.console import Console
 
 from application.errors import IntegrityAlarmError
-from infrastructure.backup import BackupRefusedError, back_up
-from infrastructure.keys import KeyFileError
-from infrastructure.postgres_dump import PostgresToolError, shown_url
-from infrastructure.restore import RestoreMismatchError, RestoreRefusedError, restore
 from infrastructure.settings import Settings, get_settings
+from infrastructure.store.backup import BackupRefusedError, back_up
+from infrastructure.store.keys import KeyFileError
+from infrastructure.store.postgres_dump import PostgresToolError, shown_url
+from infrastructure.store.restore import RestoreMismatchError, RestoreRefusedError, restore
 
 
 @contextmanager

@@ -11,9 +11,9 @@ from functools import partial
 import typer
 
 from infrastructure.bootstrap import Samverkan
-from interfaces.cli.demo_conductor import StoryConductor
-from interfaces.cli.demo_programme import PROGRAMME_LOADERS, Loader
-from interfaces.cli.demo_writer import DemoWriter
+from interfaces.demo.conductor import StoryConductor
+from interfaces.demo.programme import PROGRAMME_LOADERS, Loader
+from interfaces.demo.writer import DemoWriter
 
 
 def load_demo(samverkan: Samverkan, only_if_empty: bool = False) -> int:

@@ -20,8 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from application.errors import NotFoundError
 from domain.values import NATIONAL_SCOPE, Actor, Category, Role
-from infrastructure.keys import KeyFileError, pseudonym_key
-from infrastructure.timeline import Timeline, TimelineFilter, TimelineQueries
+from infrastructure.store.keys import KeyFileError, pseudonym_key
+from infrastructure.views.timeline import Timeline, TimelineFilter, TimelineQueries
 from interfaces.exports import Delimiter, ExportFormat, Language, entries_to_write, render
 from interfaces.privacy import use_key
 

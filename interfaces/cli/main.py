@@ -11,9 +11,9 @@ import uvicorn
 
 from domain.values import Actor, Role
 from infrastructure.feeds import FeedKind
-from infrastructure.keys import KeyFileError
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
+from infrastructure.store.keys import KeyFileError
 from infrastructure.tokens import TokenIssuer, check_claims
 from interfaces.cli import audit as audit_cli
 from interfaces.cli import backup as backup_cli

@@ -18,7 +18,7 @@ import nats
 import typer
 from nats.errors import TimeoutError as NatsTimeout
 
-from infrastructure.relay import relay_for
+from infrastructure.integration.relay import relay_for
 from infrastructure.settings import get_settings
 from interfaces.cli.store import opened
 

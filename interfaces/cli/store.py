@@ -9,8 +9,8 @@ from contextlib import contextmanager
 import typer
 
 from infrastructure.bootstrap import Samverkan, StoreNotFoundError, bootstrap, describe
-from infrastructure.keys import KeyFileError
 from infrastructure.settings import get_settings
+from infrastructure.store.keys import KeyFileError
 
 
 def announce() -> None:

@@ -1,4 +1,4 @@
-"""Timeline exports: one timeline model (`infrastructure.timeline`), one renderer per format.
+"""Timeline exports: one timeline model (`infrastructure.views.timeline`), one renderer per format.
 
 Every renderer is a generator of byte chunks, so the HTTP route and the CLI stream the same
 bytes and memory stays flat whatever the size of the export.
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import NamedTuple
 
-from infrastructure.timeline import Timeline
+from infrastructure.views.timeline import Timeline
 from interfaces.exports import as_csv, as_html, as_ics, as_json
 from interfaces.exports.as_csv import Delimiter
 

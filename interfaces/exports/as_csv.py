@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterator
 from enum import StrEnum
 
-from infrastructure.timeline import ENTRY_FIELDS, Timeline
+from infrastructure.views.timeline import ENTRY_FIELDS, Timeline
 from interfaces.exports.streaming import buffered
 
 MEDIA_TYPE = "text/csv; charset=utf-8; header=present"

@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime
 from jinja2 import Environment, PackageLoader
 
 from domain.values import Actor
-from infrastructure.projections import SERVICE_KINDS, TIMELINE_KINDS
-from infrastructure.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
+from infrastructure.views.projections import SERVICE_KINDS, TIMELINE_KINDS
+from infrastructure.views.timeline import IssueHeading, TaskForceSpan, Timeline, TimelineRow
 from interfaces.exports.indicator_chart import Chart, charts_for, impact_text
 from interfaces.exports.labels import (
     CATEGORIES,

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from infrastructure.timeline import Timeline, TimelineRow
+from infrastructure.views.timeline import Timeline, TimelineRow
 from interfaces.exports.labels import KINDS, TEXT, place_name, word
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from infrastructure.projections import TIMELINE_KINDS
-from infrastructure.timeline import ENTRY_FIELDS, Timeline
+from infrastructure.views.projections import TIMELINE_KINDS
+from infrastructure.views.timeline import ENTRY_FIELDS, Timeline
 from interfaces.exports.streaming import buffered
 
 MEDIA_TYPE = "application/json"

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from infrastructure.timeline import Timeline
+from infrastructure.views.timeline import Timeline
 from interfaces.exports.labels import CATEGORIES, word
 
 WIDTH, HEIGHT, PAD = 300.0, 90.0, 14.0

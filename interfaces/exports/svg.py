@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from infrastructure.timeline import TimelineRow
+from infrastructure.views.timeline import TimelineRow
 
 LEFT, RIGHT, TOP, LANE_HEIGHT = 230.0, 985.0, 30.0, 24.0
 MONTHS = {

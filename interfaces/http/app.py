@@ -11,12 +11,12 @@ from fastapi.openapi.utils import get_openapi
 
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
-from infrastructure.keys import pseudonym_key
-from infrastructure.queries import RecordQueries
-from infrastructure.relay import RelayThread, relay_for
+from infrastructure.integration.relay import RelayThread, relay_for
 from infrastructure.settings import Settings
-from infrastructure.staff_register import DepartedUsers
+from infrastructure.store.keys import pseudonym_key
 from infrastructure.tokens import TokenVerifier
+from infrastructure.views.queries import RecordQueries
+from infrastructure.views.staff_register import DepartedUsers
 from interfaces.http.docs import install_offline_docs
 from interfaces.http.middleware import RequestMiddleware
 from interfaces.http.openapi_extras import document

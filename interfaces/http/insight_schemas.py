@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from infrastructure.insights import DIALOGUE_KINDS, STALE_AFTER_DAYS, WINDOW_DAYS
+from infrastructure.views.insights import DIALOGUE_KINDS, STALE_AFTER_DAYS, WINDOW_DAYS
 from interfaces.http.schemas import Accepted, Schema
 
 KINDS = ", ".join(str(k) for k in DIALOGUE_KINDS)

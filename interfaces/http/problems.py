@@ -17,10 +17,10 @@ from starlette.routing import Match
 
 from application import errors as app
 from domain.errors import BlankTextError, DomainRuleError
-from infrastructure.disk_full import disk_of, is_disk_full
-from infrastructure.queries import InvalidCursorError
-from infrastructure.staff_register import DepartedUserError
+from infrastructure.store.disk_full import disk_of, is_disk_full
 from infrastructure.tokens import IdentityProviderUnavailableError, InvalidTokenError
+from infrastructure.views.queries import InvalidCursorError
+from infrastructure.views.staff_register import DepartedUserError
 
 PROBLEM = "application/problem+json"
 logger = structlog.get_logger("samverkan.http")

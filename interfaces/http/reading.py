@@ -14,7 +14,7 @@ from application.confidentiality import conceal_notes
 from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
-from infrastructure.queries import Page, RecordQueries, is_overdue
+from infrastructure.views.queries import Page, RecordQueries, is_overdue
 from interfaces.http.problems import responses
 from interfaces.privacy import Pseudonyms
 

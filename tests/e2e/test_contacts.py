@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from domain.unit import Unit
 from domain.values import Actor, Provenance, Role
-from infrastructure.replay_runs import check_views
 from infrastructure.settings import Settings
+from infrastructure.views.replay_runs import check_views
 from tests.e2e.conftest import SÖDERHAMN, ÅTVIDABERG, Headers
 
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from infrastructure.settings import Settings
-from infrastructure.timeline import ENTRY_FIELDS
+from infrastructure.views.timeline import ENTRY_FIELDS
 from tests.e2e.conftest import SÖDERHAMN, Headers
 from tests.e2e.test_timeline_export import PATH, Programme, build_programme, samverkan_cli
 

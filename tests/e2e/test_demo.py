@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from domain.municipalities import PROGRAMME
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.follow_ups import FollowUps
-from infrastructure.insights import Insights
-from infrastructure.read_models import VIEWS
 from infrastructure.settings import get_settings
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.follow_ups import FollowUps
+from infrastructure.views.insights import Insights
+from infrastructure.views.read_models import VIEWS
 from interfaces.cli import main as cli_main
 from interfaces.cli.demo import load_demo
 from interfaces.cli.main import app as cli
@@ -173,7 +173,7 @@ def test_the_cli_loads_the_demo_and_the_api_shows_it(
 
 
 def test_the_demo_has_places_services_impact_a_replica_plans_and_contacts(demo: Samverkan) -> None:
-    from infrastructure.service_access import ServiceAccess
+    from infrastructure.views.service_access import ServiceAccess
 
     ljusdal = Actor("demo.ljusdal.1", Role.CASEWORKER, "2161")
     access = ServiceAccess(demo.events).report(ljusdal, None, "groceries", 30.0)

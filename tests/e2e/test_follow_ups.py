@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import select
 
-from infrastructure.read_models import VIEWS
-from infrastructure.replay import fresh_views, rebuild
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.replay import fresh_views, rebuild
 from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, Headers
 
 LIST = "/api/v1/follow-ups"

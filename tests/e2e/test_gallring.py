@@ -15,8 +15,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from infrastructure.replay_runs import check_views
 from infrastructure.settings import Settings
+from infrastructure.views.replay_runs import check_views
 from tests.e2e.conftest import ÅTVIDABERG, Headers
 
 NAME = "Ingrid Kvarnbergsqvist"  # ASCII: JSON columns escape other letters

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from domain.locality import locality_id
-from infrastructure.replay_runs import check_views
+from infrastructure.views.replay_runs import check_views
 from tests.e2e.conftest import SÖDERHAMN, ÅTVIDABERG, Headers, issue_body
 
 LOC = "/api/v1/localities"

@@ -17,8 +17,8 @@ from application import commands as c
 from application.ports import CommandContext
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan
-from infrastructure.insights import Insights
-from infrastructure.read_models import VIEWS
+from infrastructure.views.insights import Insights
+from infrastructure.views.read_models import VIEWS
 from interfaces.http.routers.insights import get_now
 from tests.e2e.conftest import (
     SÖDERHAMN,

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from domain.values import Actor, Role
-from infrastructure.keys import pseudonym_key
 from infrastructure.settings import Settings
+from infrastructure.store.keys import pseudonym_key
 from interfaces.privacy import Pseudonyms, use_key
 from tests.e2e.conftest import ÅTVIDABERG, Headers
 

@@ -15,8 +15,8 @@ from application.ports import CommandContext
 from domain.staff import staff_member_id
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan
-from infrastructure.read_models import VIEWS
-from infrastructure.replay import fresh_views, rebuild
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.replay import fresh_views, rebuild
 from tests.e2e.conftest import (
     SÖDERHAMN,
     TODAY,

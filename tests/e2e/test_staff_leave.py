@@ -15,9 +15,9 @@ from application.ports import CommandContext
 from domain.staff import staff_member_id
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan
-from infrastructure.follow_ups import FollowUps
-from infrastructure.read_models import VIEWS
-from infrastructure.staff_register import DepartedUserError, DepartedUsers
+from infrastructure.views.follow_ups import FollowUps
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.staff_register import DepartedUserError, DepartedUsers
 from tests.e2e.conftest import SÖDERHAMN, TODAY, ÅTVIDABERG, Headers, issue_body
 
 PD = "/api/v1/insights/person-dependency"

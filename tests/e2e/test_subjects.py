@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from domain.personal import SUBJECT_PREFIX
-from infrastructure.projections import RECORD_TYPES
+from infrastructure.views.projections import RECORD_TYPES
 from tests.e2e.conftest import ÅTVIDABERG, Headers
 from tests.unit.test_personal_data_register import declared_fields
 

@@ -22,7 +22,7 @@ from icalendar import Calendar
 
 from infrastructure.bootstrap import bootstrap
 from infrastructure.settings import Settings
-from infrastructure.timeline import ENTRY_FIELDS
+from infrastructure.views.timeline import ENTRY_FIELDS
 from interfaces.exports.as_json import TIMELINE_JSON_SCHEMA
 from tests.e2e.conftest import SÖDERHAMN, TODAY, Headers, issue_body, task_force_body
 

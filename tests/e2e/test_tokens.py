@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
-from infrastructure.keys import token_signing_key
 from infrastructure.settings import Settings
+from infrastructure.store.keys import token_signing_key
 from tests.e2e.conftest import ÅTVIDABERG, Headers, issue_body
 
 Forge = Callable[[Settings], str]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from infrastructure.relay_state import ensure_relay_tables, store_id
+from infrastructure.integration.relay_state import ensure_relay_tables, store_id
 from infrastructure.settings import Settings
 from tests.conftest import POSTGRES_URL, reset_postgres, settings_for
 from tests.soak.servers import SAMVERKAN, server_env

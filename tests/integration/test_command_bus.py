@@ -25,8 +25,8 @@ from domain.errors import CrossRecordError, RecordNotOpenError
 from domain.issue import Issue
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan
-from infrastructure.queries import RecordQueries
-from infrastructure.replay import decoded_log
+from infrastructure.views.queries import RecordQueries
+from infrastructure.views.replay import decoded_log
 
 ÅTVIDABERG, SÖDERHAMN = "0561", "2182"
 TODAY = datetime.now(UTC).date()

@@ -12,7 +12,7 @@ import psycopg.errors
 import sqlalchemy.exc as sa
 
 from application.errors import StorageFullError, StoreUnavailableError
-from infrastructure.unit_of_work import meaning_of
+from infrastructure.store.unit_of_work import meaning_of
 
 
 def sqlite_error(message: str, code: int) -> sa.OperationalError:

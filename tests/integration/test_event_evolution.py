@@ -20,11 +20,11 @@ from application.ports import CommandContext
 from domain.base import CaseAggregate
 from domain.issue import Issue
 from domain.values import Actor, Role
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import bootstrap
-from infrastructure.replay_runs import check_views
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.audit import AuditQueries
+from infrastructure.views.replay_runs import check_views
 from interfaces.http.app import create_app
 from tests.integration.test_old_stores import STORES, deployed_copy
 

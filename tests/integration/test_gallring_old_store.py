@@ -21,10 +21,10 @@ from sqlalchemy import select, text
 
 from domain.values import Role
 from infrastructure.bootstrap import bootstrap
-from infrastructure.read_models import VIEWS
-from infrastructure.replay_runs import check_views, replace_views
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.replay_runs import check_views, replace_views
 from interfaces.http.app import create_app
 from tests.conftest import settings_for
 from tests.integration.test_gallring_postgres import _dump as _pg_dump

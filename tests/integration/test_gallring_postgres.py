@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from domain.values import Role
-from infrastructure.keystore import GENERATION_CHECK_SECONDS
-from infrastructure.replay_runs import check_views
+from infrastructure.store.keystore import GENERATION_CHECK_SECONDS
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.replay_runs import check_views
 from interfaces.http.app import create_app
 from tests.conftest import POSTGRES_URL, settings_for
 

@@ -13,11 +13,11 @@ from sqlalchemy import text
 from application import commands as c
 from domain.issue import Issue
 from domain.values import Actor, Role
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.queries import InvalidCursorError
 from infrastructure.settings import Settings
-from infrastructure.unit_of_work import SqlStore
+from infrastructure.store.unit_of_work import SqlStore
+from infrastructure.views.audit import AuditQueries
+from infrastructure.views.queries import InvalidCursorError
 from tests.conftest import settings_for
 from tests.integration.history import SÖDERHAMN, ÅTVIDABERG, as_caseworker, write_history
 

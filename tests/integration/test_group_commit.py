@@ -22,12 +22,12 @@ from application import commands as c
 from application.errors import NotFoundError, PreconditionFailedError, StoreUnavailableError
 from application.ports import CommandContext, CommandResult, UnitOfWork
 from domain.errors import RecordNotOpenError
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan
-from infrastructure.keys import chain_key
-from infrastructure.read_models import VIEWS
-from infrastructure.replay import decoded_log
-from infrastructure.unit_of_work import SqlStore
+from infrastructure.store.keys import chain_key
+from infrastructure.store.unit_of_work import SqlStore
+from infrastructure.views.audit import AuditQueries
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.replay import decoded_log
 from tests.integration.test_command_bus import as_, events_of, form_task_force, note, open_issue
 
 Dispatch = tuple[c.Command, CommandContext]

@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
 
 from domain.values import Role
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.integrity import Verification
-from infrastructure.keys import chain_key
 from infrastructure.settings import Settings
+from infrastructure.store.integrity import Verification
+from infrastructure.store.keys import chain_key
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.audit import AuditQueries
 from interfaces.http.app import create_app
 from tests.conftest import settings_for
 from tests.integration.history import write_history

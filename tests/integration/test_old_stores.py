@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from domain.values import Role
 from infrastructure.bootstrap import bootstrap
-from infrastructure.read_models import VIEWS
-from infrastructure.registrations import number_issues_opened_before_numbers
 from infrastructure.settings import Settings
+from infrastructure.store.registrations import number_issues_opened_before_numbers
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.read_models import VIEWS
 from interfaces.http.app import create_app
 from tests.soak.servers import SAMVERKAN
 

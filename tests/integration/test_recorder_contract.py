@@ -1,7 +1,7 @@
 """The eventsourcing library's own recorder test cases, run against Samverkan's store.
 
 The recorders come from exactly the environment `EventStore.open` builds from `Settings`:
-`infrastructure.event_store.StoreFactory`, its `ChainedRecorder` for the event log (which
+`infrastructure.store.event_store.StoreFactory`, its `ChainedRecorder` for the event log (which
 extends the hash chain in the same transaction), the PostgreSQL session timeouts and pool size,
 and the SQLite durability pragmas and single-writer lock. Each case runs on a SQLite file and,
 when SAMVERKAN_TEST_DATABASE_URL is set, on PostgreSQL.
@@ -31,9 +31,9 @@ from eventsourcing_sqlalchemy.recorders import (
 )
 from sqlalchemy import func, select
 
-from infrastructure.event_store import ChainedRecorder, EventStore, StoreFactory
-from infrastructure.integrity import chain_head, chain_link
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import ChainedRecorder, EventStore, StoreFactory
+from infrastructure.store.integrity import chain_head, chain_link
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, reset_postgres
 
 CHAIN_KEY = b"recorder-contract-chain-key"
@@ -66,7 +66,7 @@ class SamverkanStore:
         store = EventStore.open(settings.store_url, CHAIN_KEY, settings.pool_size)
         env = Environment(store.env.name, dict(store.env))
         store.close()
-        assert env["PERSISTENCE_MODULE"] == "infrastructure.event_store:StoreFactory"
+        assert env["PERSISTENCE_MODULE"] == "infrastructure.store.event_store:StoreFactory"
         return env
 
     def samverkan_factory(self) -> StoreFactory:

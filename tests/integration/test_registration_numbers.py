@@ -21,7 +21,7 @@ from application.handlers import open_issue
 from application.ports import CommandContext
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.read_models import VIEWS
+from infrastructure.views.read_models import VIEWS
 from tests.conftest import settings_for
 
 TRÖNÖ = "2182"  # Söderhamn

@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from domain.values import Actor, Role
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.read_models import VIEWS
-from infrastructure.relay import Relay, RelayThread, relay_for
-from infrastructure.relay_state import read_position
+from infrastructure.integration.relay import Relay, RelayThread, relay_for
+from infrastructure.integration.relay_state import read_position
 from infrastructure.settings import Settings
+from infrastructure.views.audit import AuditQueries
+from infrastructure.views.read_models import VIEWS
 from interfaces.cli.relay import _follow
 from interfaces.http.app import create_app
 from tests.conftest import settings_for

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from application import commands as c
 from infrastructure.bootstrap import bootstrap
-from infrastructure.read_models import VIEWS
-from infrastructure.relay_messages import RelayLog
+from infrastructure.integration.relay_messages import RelayLog
+from infrastructure.views.read_models import VIEWS
 from tests.conftest import settings_for
 from tests.integration.history import anna, open_issue
 

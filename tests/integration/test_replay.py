@@ -11,8 +11,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.replay_runs import check_views, replace_views
 from infrastructure.settings import Settings, get_settings
+from infrastructure.views.replay_runs import check_views, replace_views
 from interfaces.cli import main as cli_main
 from interfaces.cli.main import app
 from tests.conftest import settings_for

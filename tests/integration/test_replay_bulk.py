@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from infrastructure.bootstrap import bootstrap
-from infrastructure.replay_runs import check_views
+from infrastructure.views.replay_runs import check_views
 from interfaces.cli.demo import load_demo
 from tests.conftest import settings_for
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from infrastructure.bootstrap import bootstrap
-from infrastructure.event_store import WAL_SIZE_LIMIT
 from infrastructure.settings import Settings
+from infrastructure.store.event_store import WAL_SIZE_LIMIT
 
 PRAGMAS = {
     "synchronous": 2,  # FULL: a COMMIT is on disk before a 2xx

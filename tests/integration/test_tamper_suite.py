@@ -23,10 +23,10 @@ from sqlalchemy import Connection, text
 
 from application import commands as c
 from application.errors import IntegrityAlarmError
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.checkpoints import checkpoint_consistency, take_checkpoint
-from infrastructure.integrity import ALARM, GENESIS, link_hash
+from infrastructure.store.checkpoints import checkpoint_consistency, take_checkpoint
+from infrastructure.store.integrity import ALARM, GENESIS, link_hash
+from infrastructure.views.audit import AuditQueries
 from tests.conftest import settings_for
 from tests.integration.history import anna, write_history
 

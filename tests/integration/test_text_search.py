@@ -22,12 +22,12 @@ from application import commands as c
 from application.ports import CommandContext
 from domain.issue import Issue
 from domain.values import Actor, Provenance, Role
-from infrastructure import text_search
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.projections import Projector, record_row
-from infrastructure.queries import RecordQueries
-from infrastructure.read_models import VIEWS
-from infrastructure.replay_runs import replace_views
+from infrastructure.views import text_search
+from infrastructure.views.projections import Projector, record_row
+from infrastructure.views.queries import RecordQueries
+from infrastructure.views.read_models import VIEWS
+from infrastructure.views.replay_runs import replace_views
 from tests.conftest import settings_for
 
 ÅTVIDABERG, SÖDERHAMN = "0561", "2182"

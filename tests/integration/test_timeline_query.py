@@ -13,9 +13,9 @@ from application import commands as c
 from application.errors import ForbiddenError, NotFoundError
 from application.ports import CommandContext
 from domain.values import Actor, Role
-from infrastructure import timeline as timeline_module
 from infrastructure.bootstrap import Samverkan
-from infrastructure.timeline import ENTRY_FIELDS, Timeline, TimelineFilter, TimelineQueries
+from infrastructure.views import timeline as timeline_module
+from infrastructure.views.timeline import ENTRY_FIELDS, Timeline, TimelineFilter, TimelineQueries
 
 ÅTVIDABERG, SÖDERHAMN = "0561", "2182"
 TODAY = datetime.now(UTC).date()

@@ -20,14 +20,14 @@ from sqlalchemy import Connection, Row, text
 from application import commands as c
 from application.errors import IntegrityAlarmError
 from domain.values import Actor, Provenance, Role
-from infrastructure.audit import AuditQueries
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.checkpoints import checkpoint_consistency, take_checkpoint
-from infrastructure.gallring import GallringService
-from infrastructure.incidents import NoIncidentError, record_incident
-from infrastructure.integrity import ALARM, GENESIS, Verification, link_hash
 from infrastructure.settings import Settings
+from infrastructure.store.checkpoints import checkpoint_consistency, take_checkpoint
+from infrastructure.store.gallring import GallringService
+from infrastructure.store.incidents import NoIncidentError, record_incident
+from infrastructure.store.integrity import ALARM, GENESIS, Verification, link_hash
 from infrastructure.tokens import TokenIssuer
+from infrastructure.views.audit import AuditQueries
 from interfaces.http.app import create_app
 from tests.conftest import settings_for
 from tests.integration.history import History, anna, write_history

@@ -10,7 +10,7 @@ from application import commands as c
 from application.ports import CommandContext
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.read_models import VIEWS
+from infrastructure.views.read_models import VIEWS
 from tests.conftest import settings_for
 
 KARIN = CommandContext(actor=Actor("karin.berg", Role.CASEWORKER, "2182"))

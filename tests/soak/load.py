@@ -101,7 +101,7 @@ def stored_events(settings: Settings) -> list[Any]:
 
 
 def remembered_keys(settings: Settings) -> list[str]:
-    from infrastructure.read_models import VIEWS
+    from infrastructure.views.read_models import VIEWS
 
     engine = create_engine(settings.store_url)
     try:

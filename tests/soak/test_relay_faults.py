@@ -20,10 +20,10 @@ from sqlalchemy import select
 
 from application import commands as c
 from infrastructure.bootstrap import Samverkan, bootstrap
-from infrastructure.read_models import VIEWS
-from infrastructure.relay import RelayThread, relay_for
-from infrastructure.relay_state import ensure_relay_tables, read_position
+from infrastructure.integration.relay import RelayThread, relay_for
+from infrastructure.integration.relay_state import ensure_relay_tables, read_position
 from infrastructure.settings import Settings
+from infrastructure.views.read_models import VIEWS
 from tests.conftest import settings_for
 from tests.integration.history import ÅTVIDABERG, anna, open_issue
 from tests.nats_support import PrivateNats, Stream, require_nats, wait_until

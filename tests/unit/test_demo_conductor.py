@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interfaces.cli.demo_conductor import StoryConductor
+from interfaces.demo.conductor import StoryConductor
 
 START = datetime(2022, 9, 1, 7, 30, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from domain.personal import declared
-from infrastructure.projections import RECORD_TYPES
+from infrastructure.views.projections import RECORD_TYPES
 
 REGISTER = Path(__file__).parents[2] / "docs" / "personal-data.md"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from infrastructure.relay_messages import cloud_event, outgoing, position_of, subject_of
+from infrastructure.integration.relay_messages import cloud_event, outgoing, position_of, subject_of
 
 NOTE = {
     "position": 4711,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infrastructure.service_access import Place, access, haversine_km, nearest
+from infrastructure.views.service_access import Place, access, haversine_km, nearest
 
 
 def place(name: str, lat: float, lon: float, *services: str, municipality: str = "2161") -> Place:

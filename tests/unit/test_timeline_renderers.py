@@ -16,7 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from domain.values import Actor, Role
-from infrastructure.timeline import (
+from infrastructure.views.timeline import (
     ENTRY_FIELDS,
     IssueHeading,
     Summary,

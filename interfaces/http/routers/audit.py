@@ -14,8 +14,12 @@ from application.confidentiality import conceal_events
 from application.policy import AccessPolicy
 from application.policy import Query as Read
 from domain.values import Actor
-from infrastructure.audit import EVENT_FIELDS, AuditQueries
-from infrastructure.checkpoints import checkpoint_consistency, public_key_info, take_checkpoint
+from infrastructure.store.checkpoints import (
+    checkpoint_consistency,
+    public_key_info,
+    take_checkpoint,
+)
+from infrastructure.views.audit import EVENT_FIELDS, AuditQueries
 from interfaces.http.problems import responses
 from interfaces.http.reading import Cursor, Limit, PolicyDep
 from interfaces.http.schemas import Page, Schema

@@ -14,7 +14,7 @@ from pydantic import Field
 from application import commands as c
 from application.policy import Query as Read
 from domain.values import Category
-from infrastructure.contacts import contacts_for
+from infrastructure.views.contacts import contacts_for
 from interfaces.http.commanding import (
     COMMAND_ERRORS,
     CREATE_ERRORS,

@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BeforeValidator
 
 from domain.values import Category
-from infrastructure.timeline import TimelineFilter, TimelineQueries
+from infrastructure.views.timeline import TimelineFilter, TimelineQueries
 from interfaces.exports import RENDERERS, Delimiter, ExportFormat, Language, filename, render
 from interfaces.exports.as_json import TIMELINE_JSON_SCHEMA
 from interfaces.http.problems import responses

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from application import commands as c
 from application.policy import Query as Read
-from infrastructure.follow_ups import FollowUps
+from infrastructure.views.follow_ups import FollowUps
 from interfaces.exports.follow_ups_ics import MEDIA_TYPE, follow_ups_calendar
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, body_of, dispatch
 from interfaces.http.problems import responses

@@ -14,7 +14,7 @@ from application.commands import TEXT
 from application.errors import NotFoundError
 from application.policy import Query as Read
 from domain.dialogue_plan import RETIRED, dialogue_plan_id
-from infrastructure.insights import Insights
+from infrastructure.views.insights import Insights
 from interfaces.http.commanding import (
     COMMAND_ERRORS,
     BusDep,

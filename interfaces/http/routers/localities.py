@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from application import commands as c
 from application.policy import Query as Read
-from infrastructure.localities import LocalityRegister
+from infrastructure.views.localities import LocalityRegister
 from interfaces.http.commanding import (
     COMMAND_ERRORS,
     BusDep,

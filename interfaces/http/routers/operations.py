@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from sqlalchemy import select
 
-from infrastructure.integrity import ALARM, check_head
-from infrastructure.read_models import VIEWS
-from infrastructure.relay_state import RelayLag, relay_lag
+from infrastructure.integration.relay_state import RelayLag, relay_lag
+from infrastructure.store.integrity import ALARM, check_head
+from infrastructure.views.read_models import VIEWS
 
 router = APIRouter(tags=["operations"])
 

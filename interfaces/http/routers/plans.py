@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 
 from application import commands as c
-from infrastructure.plans import goals_with_progress
+from infrastructure.views.plans import goals_with_progress
 from interfaces.exports import Language
 from interfaces.exports.plan_page import as_csv, as_html
 from interfaces.http.commanding import CREATE_ERRORS, BusDep, ContextDep, dispatch

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from application.errors import ForbiddenError
 from domain.values import Actor, Provenance, Role
-from infrastructure.gallring import GallringService
-from infrastructure.subject_queries import SubjectQueries
+from infrastructure.store.gallring import GallringService
+from infrastructure.views.subject_queries import SubjectQueries
 from interfaces.http.problems import responses
 from interfaces.http.reading import LIST_ERRORS, READ_ERRORS, Cursor, Limit
 from interfaces.http.security import CallerDep

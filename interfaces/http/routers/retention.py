@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from application import commands as c
 from application.errors import ForbiddenError
 from domain.values import Actor, Category, Role
-from infrastructure.retention_queries import RetentionQueries
+from infrastructure.views.retention_queries import RetentionQueries
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, dispatch
 from interfaces.http.reading import LIST_ERRORS
 from interfaces.http.schemas import Accepted

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 
 from application.policy import Query as Read
 from domain.values import Category
-from infrastructure.indicators import indicator_series
-from infrastructure.service_access import ServiceAccess
-from infrastructure.service_impact import unassessed_decisions
+from infrastructure.views.indicators import indicator_series
+from infrastructure.views.service_access import ServiceAccess
+from infrastructure.views.service_impact import unassessed_decisions
 from interfaces.exports import Language
 from interfaces.exports.service_map import render
 from interfaces.http.locality_schemas import (

@@ -14,7 +14,7 @@ from application.bus import CommandBus
 from application.commands import USER_ID
 from domain.staff import StaffStatus
 from domain.values import Actor
-from infrastructure.insights import handover_counts
+from infrastructure.views.insights import handover_counts
 from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
 from interfaces.http.insight_schemas import HandoverAccepted
 from interfaces.http.reading import LIST_ERRORS, Cursor, Limit, PolicyDep, QueriesDep, read_page

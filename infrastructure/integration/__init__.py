@@ -1,0 +1,1 @@
+"""Integration with other systems: the relay that publishes the log to NATS JetStream."""

@@ -1,0 +1,1 @@
+"""The read side: read models, the projections that feed them, replay, and the queries."""
