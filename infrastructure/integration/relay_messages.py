@@ -18,7 +18,7 @@ from sqlalchemy import Select, bindparam, select
 
 from application.confidentiality import conceal_event
 from domain.values import Actor, Role
-from infrastructure.views.audit import AuditQueries
+from infrastructure.views.audit import AuditQueries, with_notes_lagrum
 from infrastructure.views.read_models import VIEWS
 
 # The relay reads every municipality's log, as a national auditor would.
@@ -44,7 +44,7 @@ class RelayLog(AuditQueries):
         """`log(RELAY_READER, position, limit)` in one joined query; each item from `_item`."""
         with self.events.reading() as session:
             rows = session.connection().execute(self._query, {"after": position, "limit": limit})
-            return [
+            items = [
                 self._item(
                     row,
                     StoredEvent(
@@ -54,6 +54,12 @@ class RelayLog(AuditQueries):
                 )
                 for row in rows.mappings()
             ]
+            with_notes_lagrum(session, items)
+        # Sekretess never leaves in a message: the relay reads as a national auditor, who gets
+        # every event (concealed where secret), so no position is ever skipped.
+        shown = [conceal_event(item, RELAY_READER) for item in items]
+        assert all(item is not None for item in shown)
+        return [item for item in shown if item is not None]
 
     @cached_property
     def _query(self) -> Select[Any]:
@@ -70,10 +76,7 @@ class RelayLog(AuditQueries):
     def _item(self, row: Mapping[str, Any], stored: Any, with_record: bool) -> dict[str, Any]:
         item = super()._item(row, stored, with_record)
         item["municipality"] = row["municipality"]
-        # Sekretess never leaves in a message: the relay reads as a national auditor.
-        shown = conceal_event(item, RELAY_READER)
-        assert shown is not None  # an auditor gets every event, concealed where secret
-        return shown
+        return item
 
 
 def subject_of(prefix: str, item: Mapping[str, Any]) -> str:

@@ -105,6 +105,36 @@ EVENT_FIELDS.update(
 )
 
 
+SAID_ABOUT_A_NOTE = ("Issue.NoteCorrected", "Issue.NoteWithdrawn")
+
+
+def with_notes_lagrum(session: Any, items: list[dict[str, Any]]) -> None:
+    """Give corrections and withdrawals the lagrum of the note they are about, where they lack it.
+
+    Since release 3 these events carry the note's lagrum themselves. Those recorded before did
+    not, and are as secret as the note: the note's row in the note view says under what lagrum.
+    """
+    missing = {
+        str(item["data"]["note_id"])
+        for item in items
+        if item["type"] in SAID_ABOUT_A_NOTE and not item["data"].get("lagrum")
+    }
+    if not missing:
+        return
+    note = VIEWS["note"]
+    found = dict(
+        session.execute(
+            select(note.c.note_id, note.c.lagrum).where(
+                note.c.note_id.in_(missing), note.c.lagrum.is_not(None)
+            )
+        ).all()
+    )
+    for item in items:
+        lagrum = found.get(str(item["data"].get("note_id")))
+        if item["type"] in SAID_ABOUT_A_NOTE and lagrum and not item["data"].get("lagrum"):
+            item["data"] = {**item["data"], "lagrum": lagrum}
+
+
 class AuditQueries:
     """History per record, the global log of a scope, and verification of the whole chain."""
 
@@ -150,6 +180,7 @@ class AuditQueries:
         rows = rows[:limit]
         stored = self._stored(session, [r["position"] for r in rows])
         items = [self._item(r, stored[r["position"]], with_record) for r in rows]
+        with_notes_lagrum(session, items)
         return Page(items, encode_cursor(rows[-1]["position"]) if more else None)
 
     def _stored(self, session: Any, positions: Sequence[int]) -> dict[int, StoredEvent]:

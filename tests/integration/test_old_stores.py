@@ -255,3 +255,37 @@ def test_an_old_store_is_searchable_with_no_manual_step(var_dir: Path) -> None:
             found = test_client.get("/api/v1/issues", params={"q": needle}, headers=headers)
             assert issue["id"] in [i["id"] for i in found.json()["items"]], needle
     assert not had_index  # an earlier release's store: the index was made at start-up
+
+
+def test_what_an_old_release_said_about_a_confidential_note_stays_secret(
+    client: tuple[TestClient, Settings],
+) -> None:
+    """Release 2 recorded corrections without the note's lagrum; they are as secret as it."""
+    test_client, settings = client
+    caseworker = TokenIssuer(settings).issue("olle.berg", Role.CASEWORKER, "2462")
+    headers = {"Authorization": f"Bearer {caseworker}"}
+    listed = test_client.get("/api/v1/issues?limit=500", headers=headers).json()["items"]
+    views = [test_client.get(f"/api/v1/issues/{i['id']}", headers=headers).json() for i in listed]
+    secret = [v["id"] for v in views if any(n.get("lagrum") for n in v.get("notes", []))]
+    if not secret:
+        pytest.skip("this release recorded no confidential note")
+    issue = secret[0]
+    secrets = ("Nils Persson berättade", "butikens ekonomi", "För detaljerat.")
+    readers = {
+        "auditor": TokenIssuer(settings).issue("revisor", Role.AUDITOR, "*"),
+        "evaluator": TokenIssuer(settings).issue("forskare", Role.EVALUATOR, "*"),
+        "caseworker": TokenIssuer(settings).issue("olle.berg", Role.CASEWORKER, "2462"),
+    }
+    said = {}
+    for reader, token in readers.items():
+        headers = {"Authorization": f"Bearer {token}"}
+        pages = [
+            test_client.get(f"/api/v1/issues/{issue}/history?limit=500", headers=headers),
+            test_client.get("/api/v1/audit/events?limit=500", headers=headers),
+        ]
+        said[reader] = " ".join(p.text for p in pages if p.status_code == 200)
+    if "butikens ekonomi" not in said["caseworker"]:
+        pytest.skip("this release recorded no correction of a confidential note")
+    for reader in ("auditor", "evaluator"):
+        assert not [s for s in secrets if s in said[reader]], reader
+    assert "[sekretess]" in said["auditor"]
