@@ -102,6 +102,7 @@ class TaskForceSpan(NamedTuple):
     due_on: date
     ended_on: date | None
     members: dict[str, str]  # member_id -> display name, current members only
+    subjects: dict[str, str]  # member_id -> the person's subject_id, current members only
 
 
 @dataclass(frozen=True)
@@ -354,4 +355,5 @@ def _span(row: Any) -> TaskForceSpan:
         due_on=row["due_on"],
         ended_on=ended,
         members={m["member_id"]: m["display_name"] for m in row["members"]},
+        subjects={m["member_id"]: m["subject_id"] for m in row["members"] if m.get("subject_id")},
     )

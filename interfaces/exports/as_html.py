@@ -98,8 +98,9 @@ class People:
         return text
 
     def _member(self, member_id: str, span: TaskForceSpan | None) -> str:
-        if self.pseudonyms is not None:
-            return self.pseudonyms.member(member_id)
+        if self.pseudonyms is not None:  # the person's label, as in every other response
+            subject_id = span.subjects.get(member_id) if span is not None else None
+            return self.pseudonyms.member(member_id, subject_id)
         if span is not None and member_id in span.members:
             return span.members[member_id]
         return word(TEXT, "former_member", self.lang)

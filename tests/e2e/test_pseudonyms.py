@@ -86,3 +86,8 @@ def test_one_person_on_two_task_forces_has_one_label_per_evaluator(
     lead = client.get("/api/v1/insights/person-dependency", headers=eva).json()
     leads = [t["lead_display_name"] for row in lead["issues"] for t in row["fragile_task_forces"]]
     assert label(eva, first) in leads and "Astrid" not in str(lead)
+    page = client.get(  # the HTML timeline names the member added to the second one alike
+        f"/api/v1/exports/timeline?format=html&municipality={ÅTVIDABERG}", headers=eva
+    )
+    assert page.status_code == 200 and f"→ {label(eva, first)}" in page.text
+    assert "Astrid" not in page.text

@@ -91,6 +91,7 @@ SPAN = TaskForceSpan(
     date(2025, 9, 30),
     None,
     {KARIN: "Karin Berg", PER: "Per Ström"},
+    {},
 )
 
 
