@@ -17,6 +17,7 @@ from domain.values import Actor
 from infrastructure.store.event_store import EventStore
 from infrastructure.views.queries import Page, decode_cursor, encode_cursor
 from infrastructure.views.read_models import VIEWS
+from infrastructure.views.text_search import holds
 
 LOCALITY, ISSUE, PLAN = VIEWS["locality"], VIEWS["issue"], VIEWS["dialogue_plan"]
 
@@ -90,8 +91,7 @@ class LocalityRegister:
         t = LOCALITY
         query = select(t).where(*_scope(t.c.municipality, actor, municipality))
         if needle:
-            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(t.c.search_text.like(f"%{escaped}%", escape="\\"))
+            query = query.where(holds(t.c.search_text, needle))
         if before is not None:
             query = query.where(t.c.position < before)
         query = query.order_by(t.c.position.desc()).limit(limit + 1)

@@ -14,6 +14,7 @@ from infrastructure.views.projections import event_type
 from infrastructure.views.queries import Page, decode_cursor, encode_cursor
 from infrastructure.views.read_models import VIEWS
 from infrastructure.views.record_log import record_events
+from infrastructure.views.text_search import holds
 
 # What an extract shows of a person in an event: the personal fields and what places them.
 PERSON_FIELDS = (
@@ -38,10 +39,10 @@ class SubjectQueries:
         first = func.min(view.c.position).label("first")
         query = select(view.c.subject_id, first).where(view.c.municipality == municipality)
         if text:
-            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            needle = text.lower()
             query = query.where(
-                func.lower(view.c.display_name).like(f"%{escaped}%", escape="\\")
-                | func.lower(view.c.organisation).like(f"%{escaped}%", escape="\\")
+                holds(func.lower(view.c.display_name), needle)
+                | holds(func.lower(view.c.organisation), needle)
             )
         query = query.group_by(view.c.subject_id)
         if cursor is not None:

@@ -67,8 +67,13 @@ def narrowed(
         if before is not None:  # the cursor, where FTS5 can skip to it
             query = query.where(rowid < before)
         return query.order_by(None).order_by(rowid.desc())
+    return query.where(holds(view.c.search_text, needle))
+
+
+def holds(column: Any, needle: str) -> Any:
+    """`column LIKE '%needle%'`, with LIKE's own wildcards in `needle` taken as they are."""
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return query.where(view.c.search_text.like(f"%{escaped}%", escape="\\"))
+    return column.like(f"%{escaped}%", escape="\\")
 
 
 def install(connection: Connection, rebuild: bool = False) -> None:
