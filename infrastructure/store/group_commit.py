@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import eventsourcing.persistence as es
@@ -76,6 +77,9 @@ class Batch:
     poisoner: Member | None = None
     failure: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    # What members that wrote leave for later members of this batch (e.g. the newest serial);
+    # it goes with the transaction, so nothing in it outlives a rollback.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def session(self) -> Session:
@@ -96,10 +100,10 @@ class GroupCommitter:
         max_members: int = 64,
         max_seconds: float = 0.05,
         translate: Callable[[BaseException], BaseException | None] = lambda error: None,
-        before_batch: Callable[[], None] = lambda: None,
+        before_batch: Callable[[Session], None] = lambda session: None,
     ) -> None:
         self.datastore = datastore
-        self.before_batch = before_batch  # e.g. notice a gallring by another process
+        self.before_batch = before_batch  # in the batch's transaction, before any member
         self.max_members = max_members
         self.max_seconds = max_seconds
         self.translate = translate  # a database error's meaning, for the innocent members
@@ -149,7 +153,6 @@ class GroupCommitter:
         self._settle(batch, member)
 
     def _open(self) -> Batch:
-        self.before_batch()
         transaction = self.datastore.transaction(commit=True)  # takes SQLite's write lock
         if transaction.token is not None:
             transactions.reset(transaction.token)  # each member sets it in its own thread
@@ -158,6 +161,7 @@ class GroupCommitter:
             # SQLite: take the write lock now, so no read of this batch sees a snapshot that
             # another process's commit makes stale before this batch writes.
             transaction.session.connection(execution_options={WRITER: "IMMEDIATE"})
+            self.before_batch(transaction.session)
         except BaseException:
             transaction.session.close()
             if transaction.lock is not None:

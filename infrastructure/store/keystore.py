@@ -297,6 +297,17 @@ class KeyStore:
                 self.destroyed.add(key_id)
                 self._cache.pop(key_id, None)
 
+    def notice_destroyed(self, key_ids: Iterable[str]) -> None:
+        """Keys a gallring marked destroyed, maybe in another process: none is served here
+        again, and where one is new to this process, the listeners empty their caches."""
+        with self._lock:
+            new = set(key_ids) - self.destroyed
+        if not new:
+            return
+        self.forget(new)
+        for listener in self._on_gallring_elsewhere:
+            listener()
+
     def unforget(self, key_ids: Iterable[str]) -> None:
         """Undo `forget` when the gallring that asked for it rolled back."""
         with self._lock:

@@ -1,7 +1,8 @@
 """Registration numbers: the next free serial, and numbers for issues opened before them.
 
-The next serial is read from the issue view inside the command's own transaction, after every
-earlier number, so a rolled-back command gives its number back and none is skipped. Two server
+The highest serial is read from the issue view inside the command's own transaction (once per
+group commit, see `SqlUnitOfWork.next_registration_number`), after every earlier number, so a
+rolled-back command gives its number back and none is skipped. Two server
 processes that read the same highest number both try to insert it; the unique index on
 (municipality, year, serial) fails the second, whose command the bus then retries.
 """
@@ -18,7 +19,6 @@ from application.bus import CommandBus
 from application.commands import RegisterIssue
 from application.ports import CommandContext
 from domain.errors import AlreadyRegisteredError
-from domain.registration import RegistrationNumber
 from domain.values import SYSTEM_USER, Actor, Role
 from infrastructure.store.event_store import EventStore
 from infrastructure.views.read_models import VIEWS
@@ -28,14 +28,15 @@ TRACKING = VIEWS["tracking"]
 NUMBERED = "registration_numbers"  # the tracking row of a store whose issues all have one
 
 
-def next_registration_number(session: Session, municipality: str, year: int) -> str:
+def highest_serial(session: Session, municipality: str, year: int) -> int:
+    """The highest serial of a municipality's year in the issue view; 0 before the first."""
     # On the session's connection: the ORM session's own execute costs more than the query.
     highest = (
         session.connection()
         .execute(_HIGHEST_SERIAL, {"municipality": municipality, "year": year})
         .scalar()
     )
-    return str(RegistrationNumber(municipality, year, (highest or 0) + 1))
+    return int(highest or 0)
 
 
 # The last entry of the unique index, built once: `max()` made SQLite walk the whole year's

@@ -11,7 +11,7 @@ from uuid import UUID
 import eventsourcing.persistence as es
 import sqlalchemy.exc as sa
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from application.errors import (
@@ -28,6 +28,7 @@ from application.ports import CommandContext, CommandResult, Holdings, Remembere
 from domain import clock
 from domain.base import CaseAggregate
 from domain.issue import NoteState
+from domain.registration import RegistrationNumber
 from infrastructure.store.disk_full import is_disk_full, reclaim_wal
 from infrastructure.store.event_store import EventStore
 from infrastructure.store.group_commit import (
@@ -37,7 +38,8 @@ from infrastructure.store.group_commit import (
     in_a_transaction,
     refused_input,
 )
-from infrastructure.store.registrations import next_registration_number
+from infrastructure.store.key_assignments import destroyed_keys
+from infrastructure.store.registrations import highest_serial
 from infrastructure.store.sealing import SealingMapper
 from infrastructure.store.subjects import subject_for
 from infrastructure.store.wal_guard import WalGuard
@@ -47,6 +49,9 @@ from infrastructure.views.projections import Projector
 from infrastructure.views.read_models import VIEWS
 
 A = TypeVar("A", bound=CaseAggregate)
+
+NOT_LOOKED = object()
+NEWEST_GALLRING = select(func.max(VIEWS["gallring"].c.position))
 
 # PostgreSQL states worth a retry: lock timeout, serialization failure, deadlock.
 RETRYABLE_SQLSTATES = {"55P03", "40001", "40P01"}
@@ -74,6 +79,7 @@ class SqlUnitOfWork:
         self.by = context.provenance
         self.today: date = clock.today()  # the real day, unless a loader injected one
         self.saved: list[CaseAggregate] = []
+        self.serials: dict[tuple[str, str, int], int] = {}  # given out here, written on save
 
     def get(self, record_id: UUID, kind: type[A]) -> A:
         try:
@@ -107,6 +113,8 @@ class SqlUnitOfWork:
         self._writing(*(a.id for a in aggregates))
         recordings = self.events.save(*aggregates)
         self.saved.extend(aggregates)
+        if self.batch is not None:  # the numbers are in the issue views now (see below)
+            self.batch.memo.update(self.serials)
         events = [(r.domain_event, r.notification.id) for r in recordings]
         created = {e.originator_id: p for e, p in events if e.originator_version == 1}
         position = self.projector.project(
@@ -148,7 +156,20 @@ class SqlUnitOfWork:
         )
 
     def next_registration_number(self, municipality: str, year: int) -> str:
-        return next_registration_number(self.session, municipality, year)
+        """The next serial after every number in the store and in this batch.
+
+        A batch remembers the newest serial its members saved, so only its first command of a
+        municipality and year reads the issue view; a number given out by a command that then
+        fails before saving is given out again.
+        """
+        key = ("serial", municipality, year)
+        highest = self.serials.get(key)
+        if highest is None and self.batch is not None:
+            highest = self.batch.memo.get(key)
+        if highest is None:
+            highest = highest_serial(self.session, municipality, year)
+        self.serials[key] = highest + 1
+        return str(RegistrationNumber(municipality, year, highest + 1))
 
     def note(self, issue_id: UUID, note_id: UUID) -> NoteState | None:
         return note_state(self.session, issue_id, note_id)
@@ -177,14 +198,28 @@ class SqlStore:
         self.events = events
         self.projector = projector or Projector()
         self.policy = policy or AccessPolicy()
-        keys = events.mapper.keys if isinstance(events.mapper, SealingMapper) else None
+        self.keys = events.mapper.keys if isinstance(events.mapper, SealingMapper) else None
+        self._newest_gallring: object = NOT_LOOKED
         self.committer = GroupCommitter(
-            events.datastore,
-            translate=meaning_of,
-            # Keys deleted by another process: no command of this batch reads them again.
-            before_batch=keys.notice_gallring if keys is not None else lambda: None,
+            events.datastore, translate=meaning_of, before_batch=self._notice_gallring
         )
         self.wal_guard = WalGuard(events.datastore.engine)
+
+    def _notice_gallring(self, session: Session) -> None:
+        """Before a batch: keys destroyed by a gallring, here or in another process, are never
+        used by a command of this batch, nor any aggregate decrypted with them.
+
+        A gallring commits its event, its view row and the keys it destroys in one transaction
+        of this database, so the newest gallring position (one read in the batch's own
+        transaction) tells when to look; the key store's material goes only after that commit.
+        """
+        if self.keys is None:
+            return
+        newest = session.connection().execute(NEWEST_GALLRING).scalar()
+        if newest == self._newest_gallring:
+            return
+        self.keys.notice_destroyed(destroyed_keys(session))
+        self._newest_gallring = newest
 
     @contextmanager
     def unit_of_work(self, context: CommandContext, target: UUID | None) -> Iterator[SqlUnitOfWork]:

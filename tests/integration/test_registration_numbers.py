@@ -8,6 +8,7 @@ them from taking the same number.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -108,3 +109,37 @@ def test_a_rolled_back_opening_gives_its_number_back(samverkan: Samverkan) -> No
         raise Refused
     samverkan.bus.dispatch(opening("Servicepunkt i Trönö"), context())
     assert numbers(samverkan) == expected(1)
+
+
+def test_a_number_given_out_in_a_batch_by_a_command_that_then_failed_is_given_again(
+    tmp_path: Path,
+) -> None:
+    """The batch remembers only numbers its members saved: the next member in the same group
+    commit gets the number a failed member had been given, so none is skipped."""
+
+    class Refused(Exception):
+        pass
+
+    service = bootstrap(settings_for("sqlite", tmp_path))
+    store = service.bus.store
+    batches = {}
+
+    def next_member() -> None:
+        with store.unit_of_work(context(), None) as uow:  # type: ignore[attr-defined]
+            batches["saved"] = uow.batch
+            open_issue(opening("Servicepunkt i Trönö"), uow)
+
+    member = threading.Thread(target=next_member)
+    try:
+        with pytest.raises(Refused), store.unit_of_work(context(), None) as uow:  # type: ignore[attr-defined]
+            batches["failed"] = uow.batch
+            assert uow.next_registration_number(TRÖNÖ, YEAR) == expected(1)[0]
+            member.start()
+            while store.committer.waiting == 0:  # type: ignore[attr-defined]
+                time.sleep(0.001)
+            raise Refused  # before writing: the batch stays open for the waiting member
+        member.join()
+        assert batches["failed"] is batches["saved"]
+        assert numbers(service) == expected(1)
+    finally:
+        service.close()
