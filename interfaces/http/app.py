@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.telemetry import TelemetryConfig
 
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
@@ -66,6 +67,9 @@ ROUTERS.append(plans.router)
 ROUTERS.append(contacts.router)
 
 
+NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:
     samverkan = samverkan or bootstrap(settings)
     settings = samverkan.settings
@@ -88,6 +92,9 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
         docs_url=None,  # served offline by install_offline_docs, below
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        # Samverkan has its own metrics (/metrics) and structured logs; FastAPI's OpenTelemetry
+        # hooks, on by default, looked for a provider on every request (a tenth of its time).
+        telemetry=NO_OPENTELEMETRY,
     )
     app.state.samverkan = samverkan
     app.state.queries = RecordQueries(samverkan.events, samverkan.policy)
