@@ -12,6 +12,7 @@ from bench.common import POSTGRES_URL, quiet_logs, reset_postgres, scratch_dir
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.settings import Settings
+from interfaces.http.asgi import freeze_start_up_objects
 
 ATVIDABERG = "0561"
 CASEWORKER = Actor(user_id="karin.berg", role=Role.CASEWORKER, municipality=ATVIDABERG)
@@ -57,6 +58,7 @@ def running(backend: str, name: str) -> Iterator[Samverkan]:
     with scratch_dir(name) as var_dir, quiet_logs():
         settings = Settings(var_dir=var_dir, database_url=database_url(backend), rate_limit="off")
         samverkan = bootstrap(settings)
+        freeze_start_up_objects()  # as a `samverkan serve` worker does
         try:
             yield samverkan
         finally:
