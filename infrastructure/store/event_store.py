@@ -11,12 +11,14 @@ from functools import cache
 from pathlib import Path
 from threading import Semaphore
 from typing import Any, ClassVar
+from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     InfrastructureFactory,
     JSONTranscoder,
     Mapper,
+    Recording,
     StoredEvent,
     Transcoding,
 )
@@ -29,6 +31,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from domain.base import CaseAggregate
 from domain.decision import Decision
 from domain.issue import Issue
 from domain.outcome import Outcome
@@ -256,6 +259,22 @@ class EventStore(Application):
         Decision: SNAPSHOT_INTERVAL,
         Outcome: SNAPSHOT_INTERVAL,
     }
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's `save`, collecting events from our aggregates without its runtime
+        Protocol check: `isinstance(aggregate, DomainEventProtocol)` inspects every member of
+        the protocol and fails, a tenth of a command's time in the profile."""
+        if not all(isinstance(obj, CaseAggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in objs:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
