@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from functools import cache
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from functools import cache, partial
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 from uuid import UUID
@@ -128,11 +131,26 @@ def answer(
     return body
 
 
-def dispatch(
+async def dispatch(
     bus: CommandBus,
     command: Command,
     context: CommandContext,
     response: Response,
     location: str | None = None,
 ) -> dict[str, Any]:
-    return answer(bus.dispatch(command, context), response, location)
+    return answer(await run_command(bus, command, context), response, location)
+
+
+# The bus blocks until its group commit is on disk, so it runs on these threads. As many as
+# anyio's pool gives sync routes; a batch takes up to 64 members.
+COMMAND_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="command")
+
+
+async def run_command(bus: CommandBus, command: Command, context: CommandContext) -> CommandResult:
+    """The command on a command thread, with the request's context (its log fields).
+
+    A route that only dispatches is async and hands its command over here directly: anyio's
+    thread pool, which a sync route goes through, cost about a tenth of a command's CPU.
+    """
+    call = partial(copy_context().run, bus.dispatch, command, context)
+    return await asyncio.get_running_loop().run_in_executor(COMMAND_THREADS, call)

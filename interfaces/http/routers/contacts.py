@@ -23,6 +23,7 @@ from interfaces.http.commanding import (
     answer,
     body_of,
     dispatch,
+    run_command,
 )
 from interfaces.http.reading import LIST_ERRORS, PolicyDep
 from interfaces.http.schemas import Accepted, Schema
@@ -52,15 +53,17 @@ class Contacts(Schema):
 
 
 @router.post("/api/v1/units", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
-def register_unit(body: c.RegisterUnit, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
+async def register_unit(
+    body: c.RegisterUnit, bus: BusDep, ctx: ContextDep, response: Response
+) -> Any:
     """RegisterUnit: a department or unit and the categories it answers for."""
-    return dispatch(bus, body, ctx, response, location="/api/v1/units")
+    return await dispatch(bus, body, ctx, response, location="/api/v1/units")
 
 
 @router.post(
     "/api/v1/units/{unit_id}/contacts", response_model=ContactAccepted, responses=COMMAND_ERRORS
 )
-def add_contact(
+async def add_contact(
     unit_id: UUID,
     body: body_of(c.AddContact, "unit_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -69,7 +72,7 @@ def add_contact(
 ) -> Any:
     """AddContact: answers 200 with the new `contact_id`. `display_name`, `email` and `phone`
     are personal data (event `Unit.ContactAdded`)."""
-    result = bus.dispatch(c.AddContact(unit_id=unit_id, **body.model_dump()), ctx)
+    result = await run_command(bus, c.AddContact(unit_id=unit_id, **body.model_dump()), ctx)
     return {**answer(result, response), "contact_id": result.member_id}
 
 

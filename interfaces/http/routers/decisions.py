@@ -37,11 +37,11 @@ router = APIRouter(prefix=PATH, tags=["decisions"])
 
 
 @router.post("", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
-def propose_decision(
+async def propose_decision(
     body: c.ProposeDecision, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
     """ProposeDecision: the task force, if named, must work on the same issue."""
-    return dispatch(bus, body, ctx, response, location=PATH)
+    return await dispatch(bus, body, ctx, response, location=PATH)
 
 
 @router.get("", response_model=Page[DecisionView], responses=LIST_ERRORS)
@@ -77,7 +77,7 @@ def get_decision(
 
 
 @router.post("/{decision_id}/adopt", response_model=Accepted, responses=COMMAND_ERRORS)
-def adopt_decision(
+async def adopt_decision(
     decision_id: UUID,
     body: body_of(c.AdoptDecision, "decision_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -85,13 +85,13 @@ def adopt_decision(
     response: Response,
 ) -> Any:
     """AdoptDecision: only a proposed decision."""
-    return dispatch(
+    return await dispatch(
         bus, c.AdoptDecision(decision_id=decision_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{decision_id}/reject", response_model=Accepted, responses=COMMAND_ERRORS)
-def reject_decision(
+async def reject_decision(
     decision_id: UUID,
     body: body_of(c.RejectDecision, "decision_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -99,13 +99,13 @@ def reject_decision(
     response: Response,
 ) -> Any:
     """RejectDecision: only a proposed decision."""
-    return dispatch(
+    return await dispatch(
         bus, c.RejectDecision(decision_id=decision_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{decision_id}/revoke", response_model=Accepted, responses=COMMAND_ERRORS)
-def revoke_decision(
+async def revoke_decision(
     decision_id: UUID,
     body: body_of(c.RevokeDecision, "decision_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -113,13 +113,13 @@ def revoke_decision(
     response: Response,
 ) -> Any:
     """RevokeDecision: only an adopted decision."""
-    return dispatch(
+    return await dispatch(
         bus, c.RevokeDecision(decision_id=decision_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{decision_id}/supersede", response_model=Accepted, responses=COMMAND_ERRORS)
-def supersede_decision(
+async def supersede_decision(
     decision_id: UUID,
     body: body_of(c.SupersedeDecision, "decision_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -128,11 +128,11 @@ def supersede_decision(
 ) -> Any:
     """SupersedeDecision: by another adopted decision on the same issue."""
     command = c.SupersedeDecision(decision_id=decision_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.post("/{decision_id}/correct", response_model=Accepted, responses=COMMAND_ERRORS)
-def correct_decision(
+async def correct_decision(
     decision_id: UUID,
     body: body_of(c.CorrectDecision, "decision_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -146,4 +146,4 @@ def correct_decision(
     `decided_on` where one is given. `decided_on` after today (UTC) is 422.
     """
     command = c.CorrectDecision(decision_id=decision_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)

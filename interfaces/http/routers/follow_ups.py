@@ -35,7 +35,7 @@ class FollowUpFormat(StrEnum):
 
 
 @router.put(ISSUE_FOLLOW_UP, response_model=Accepted, responses=COMMAND_ERRORS)
-def set_follow_up(
+async def set_follow_up(
     issue_id: UUID,
     body: body_of(c.SetFollowUp, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -47,13 +47,13 @@ def set_follow_up(
     Open issues only. Once `due_on` lies before today it is overdue: first in
     `GET /api/v1/follow-ups`, and a warning sign in the person-dependency insight.
     """
-    return dispatch(bus, c.SetFollowUp(issue_id=issue_id, **body.model_dump()), ctx, response)
+    return await dispatch(bus, c.SetFollowUp(issue_id=issue_id, **body.model_dump()), ctx, response)
 
 
 @router.delete(ISSUE_FOLLOW_UP, response_model=Accepted, responses=COMMAND_ERRORS)
-def clear_follow_up(issue_id: UUID, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
+async def clear_follow_up(issue_id: UUID, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
     """ClearFollowUp: the follow-up is done or no longer needed; 409 when there is none."""
-    return dispatch(bus, c.ClearFollowUp(issue_id=issue_id), ctx, response)
+    return await dispatch(bus, c.ClearFollowUp(issue_id=issue_id), ctx, response)
 
 
 @router.get(

@@ -22,6 +22,7 @@ from interfaces.http.commanding import (
     answer,
     body_of,
     dispatch,
+    run_command,
 )
 from interfaces.http.insight_schemas import (
     DialogueCycle,
@@ -170,7 +171,7 @@ def _planned_dialogue(item: dict[str, Any], now: datetime) -> Event:
     response_model=Accepted,
     responses={201: {"description": "The plan was created"}, **COMMAND_ERRORS},
 )
-def plan_dialogue(
+async def plan_dialogue(
     locality: Locality,
     body: body_of(c.PlanDialogue, "municipality", "locality"),  # type: ignore[valid-type]
     caller: CallerDep,
@@ -185,7 +186,7 @@ def plan_dialogue(
     command = c.PlanDialogue(
         municipality=bus.policy.home_of(caller), locality=locality, **body.model_dump()
     )
-    result = bus.dispatch(command, ctx)
+    result = await run_command(bus, command, ctx)
     body_out = answer(result, response)
     if result.version == 1:
         response.status_code = 201
@@ -225,7 +226,7 @@ def get_dialogue_plan(
     response_model=Accepted,
     responses=COMMAND_ERRORS,
 )
-def retire_dialogue_plan(
+async def retire_dialogue_plan(
     locality: Locality, caller: CallerDep, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
     """RetireDialoguePlan: the locality's plan leaves the annual cycle, e.g. a misspelt name.
@@ -235,4 +236,4 @@ def retire_dialogue_plan(
     again later (PUT) brings it back with the new interval. Caseworkers and admins only.
     """
     command = c.RetireDialoguePlan(municipality=bus.policy.home_of(caller), locality=locality)
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)

@@ -16,6 +16,7 @@ from interfaces.http.commanding import (
     CREATE_ERRORS,
     BusDep,
     ContextDep,
+    answer,
     body_of,
     dispatch,
 )
@@ -41,9 +42,9 @@ Code = Annotated[str | None, Query(pattern=r"^[0-9]{4}$", description="Municipal
 
 
 @router.post("", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
-def open_issue(body: c.OpenIssue, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
+async def open_issue(body: c.OpenIssue, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
     """OpenIssue: raise a question with a local community."""
-    return dispatch(bus, body, ctx, response, location=PATH)
+    return await dispatch(bus, body, ctx, response, location=PATH)
 
 
 @router.get("", response_model=Page[IssueSummary], responses=LIST_ERRORS)
@@ -102,7 +103,7 @@ def get_issue(
 
 
 @router.patch("/{issue_id}", response_model=Accepted, responses=COMMAND_ERRORS)
-def edit_issue(
+async def edit_issue(
     issue_id: UUID,
     body: body_of(c.EditIssue, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -110,13 +111,13 @@ def edit_issue(
     response: Response,
 ) -> Any:
     """EditIssue: change any of title, description, locality and category."""
-    return dispatch(
+    return await dispatch(
         bus, c.EditIssue(issue_id=issue_id, **body.model_dump(exclude_unset=True)), ctx, response
     )
 
 
 @router.put("/{issue_id}/responsibility", response_model=Accepted, responses=COMMAND_ERRORS)
-def assign_responsibility(
+async def assign_responsibility(
     issue_id: UUID,
     body: body_of(c.AssignResponsibility, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -124,13 +125,13 @@ def assign_responsibility(
     response: Response,
 ) -> Any:
     """AssignResponsibility: a unit and role first, a person second."""
-    return dispatch(
+    return await dispatch(
         bus, c.AssignResponsibility(issue_id=issue_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{issue_id}/notes", response_model=Accepted, responses=COMMAND_ERRORS)
-def add_note(
+async def add_note(
     issue_id: UUID,
     body: body_of(c.AddNote, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -138,13 +139,13 @@ def add_note(
     response: Response,
 ) -> Any:
     """AddNote: log one exchange with the local community; evaluators see only public notes."""
-    return dispatch(bus, c.AddNote(issue_id=issue_id, **body.model_dump()), ctx, response)
+    return await dispatch(bus, c.AddNote(issue_id=issue_id, **body.model_dump()), ctx, response)
 
 
 @router.post(
     "/{issue_id}/split", status_code=201, response_model=Accepted, responses=COMMAND_ERRORS
 )
-def split_issue(
+async def split_issue(
     issue_id: UUID,
     body: body_of(c.SplitIssue, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -153,11 +154,11 @@ def split_issue(
 ) -> Any:
     """SplitIssue: open a child issue; the answer describes the child."""
     command = c.SplitIssue(issue_id=issue_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response, location=PATH)
+    return await dispatch(bus, command, ctx, response, location=PATH)
 
 
 @router.post("/{issue_id}/resolve", response_model=Accepted, responses=COMMAND_ERRORS)
-def resolve_issue(
+async def resolve_issue(
     issue_id: UUID,
     body: body_of(c.ResolveIssue, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -165,11 +166,13 @@ def resolve_issue(
     response: Response,
 ) -> Any:
     """ResolveIssue."""
-    return dispatch(bus, c.ResolveIssue(issue_id=issue_id, **body.model_dump()), ctx, response)
+    return await dispatch(
+        bus, c.ResolveIssue(issue_id=issue_id, **body.model_dump()), ctx, response
+    )
 
 
 @router.post("/{issue_id}/close", response_model=Accepted, responses=COMMAND_ERRORS)
-def close_issue(
+async def close_issue(
     issue_id: UUID,
     body: body_of(c.CloseIssue, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -177,11 +180,11 @@ def close_issue(
     response: Response,
 ) -> Any:
     """CloseIssue: withdraw it, with the reason."""
-    return dispatch(bus, c.CloseIssue(issue_id=issue_id, **body.model_dump()), ctx, response)
+    return await dispatch(bus, c.CloseIssue(issue_id=issue_id, **body.model_dump()), ctx, response)
 
 
 @router.post("/{issue_id}/reopen", response_model=Accepted, responses=COMMAND_ERRORS)
-def reopen_issue(
+async def reopen_issue(
     issue_id: UUID,
     body: body_of(c.ReopenIssue, "issue_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -189,7 +192,7 @@ def reopen_issue(
     response: Response,
 ) -> Any:
     """ReopenIssue: a resolved or closed issue opens again."""
-    return dispatch(bus, c.ReopenIssue(issue_id=issue_id, **body.model_dump()), ctx, response)
+    return await dispatch(bus, c.ReopenIssue(issue_id=issue_id, **body.model_dump()), ctx, response)
 
 
 # Corrections of the dialogue log
@@ -198,7 +201,7 @@ def reopen_issue(
 @router.post(
     "/{issue_id}/notes/{note_id}/correct", response_model=Accepted, responses=COMMAND_ERRORS
 )
-def correct_note(
+async def correct_note(
     issue_id: UUID,
     note_id: UUID,
     body: body_of(c.CorrectNote, "issue_id", "note_id"),  # type: ignore[valid-type]
@@ -214,13 +217,13 @@ def correct_note(
     `occurred_on` after today (UTC) is 422. On the timeline as `note_corrected`.
     """
     command = c.CorrectNote(issue_id=issue_id, note_id=note_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.post(
     "/{issue_id}/notes/{note_id}/withdraw", response_model=Accepted, responses=COMMAND_ERRORS
 )
-def withdraw_note(
+async def withdraw_note(
     issue_id: UUID,
     note_id: UUID,
     body: body_of(c.WithdrawNote, "issue_id", "note_id"),  # type: ignore[valid-type]
@@ -234,7 +237,7 @@ def withdraw_note(
     `withdrawn: true`, and the history keeps every version. On the timeline as `note_withdrawn`.
     """
     command = c.WithdrawNote(issue_id=issue_id, note_id=note_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.post(
@@ -256,4 +259,4 @@ def replicate_issue(
     task_forces = queries.page("task_force", caller, {"issue_id": str(issue_id)}, 500, None)
     ids = [UUID(str(t["id"])) for t in reversed(task_forces.items)]  # in forming order
     command = c.ReplicateIssue(issue_id=issue_id, task_force_ids=ids, **body.model_dump())
-    return dispatch(bus, command, ctx, response, location=PATH)
+    return answer(bus.dispatch(command, ctx), response, location=PATH)  # a sync route: it reads

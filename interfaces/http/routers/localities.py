@@ -22,6 +22,7 @@ from interfaces.http.commanding import (
     answer,
     body_of,
     dispatch,
+    run_command,
 )
 from interfaces.http.locality_schemas import LocalityView, ServiceAccepted
 from interfaces.http.reading import (
@@ -53,7 +54,7 @@ RegisterDep = Annotated[LocalityRegister, Depends(get_register)]
 
 
 @router.post("", status_code=201, response_model=Accepted, responses=COMMAND_ERRORS)
-def register_locality(
+async def register_locality(
     body: c.RegisterLocality, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
     """RegisterLocality: one locality per name (case aside) in a municipality; 409 for a second.
@@ -61,7 +62,7 @@ def register_locality(
     Its id is derived from the municipality and the name, so a locality already named on an
     issue keeps the id the register showed for it; `If-Match` therefore applies (412).
     """
-    return dispatch(bus, body, ctx, response, location=PATH)
+    return await dispatch(bus, body, ctx, response, location=PATH)
 
 
 @router.get("", response_model=Page[LocalityView], responses=LIST_ERRORS)
@@ -114,7 +115,7 @@ def locality_history(
 
 
 @router.post("/{locality_id}/services", response_model=ServiceAccepted, responses=COMMAND_ERRORS)
-def record_service(
+async def record_service(
     locality_id: UUID,
     body: body_of(c.RecordService, "locality_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -125,7 +126,7 @@ def record_service(
     (422): a service counts as open from when it is recorded. Its opening shows on the
     timeline of every issue in the locality (`service_opened`)."""
     command = c.RecordService(locality_id=locality_id, **body.model_dump())
-    result = bus.dispatch(command, ctx)
+    result = await run_command(bus, command, ctx)
     return {**answer(result, response), "service_id": result.member_id}
 
 
@@ -134,7 +135,7 @@ def record_service(
     response_model=Accepted,
     responses=COMMAND_ERRORS,
 )
-def close_service(
+async def close_service(
     locality_id: UUID,
     service_id: UUID,
     body: body_of(c.CloseService, "locality_id", "service_id"),  # type: ignore[valid-type]
@@ -148,4 +149,4 @@ def close_service(
     (`service_closed`, its title the service's name and the reason) and in person dependency;
     evaluators see the reason, and a pseudonym for `closed_by`."""
     command = c.CloseService(locality_id=locality_id, service_id=service_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)

@@ -37,9 +37,11 @@ router = APIRouter(prefix=PATH, tags=["outcomes"])
 
 
 @router.post("", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
-def record_outcome(body: c.RecordOutcome, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
+async def record_outcome(
+    body: c.RecordOutcome, bus: BusDep, ctx: ContextDep, response: Response
+) -> Any:
     """RecordOutcome: every decision id must name a decision of the same issue."""
-    return dispatch(bus, body, ctx, response, location=PATH)
+    return await dispatch(bus, body, ctx, response, location=PATH)
 
 
 @router.get("", response_model=Page[OutcomeView], responses=LIST_ERRORS)
@@ -75,7 +77,7 @@ def get_outcome(
 
 
 @router.post("/{outcome_id}/verify", response_model=Accepted, responses=COMMAND_ERRORS)
-def verify_outcome(
+async def verify_outcome(
     outcome_id: UUID,
     body: body_of(c.VerifyOutcome, "outcome_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -83,11 +85,13 @@ def verify_outcome(
     response: Response,
 ) -> Any:
     """VerifyOutcome: never by whoever recorded or last corrected it."""
-    return dispatch(bus, c.VerifyOutcome(outcome_id=outcome_id, **body.model_dump()), ctx, response)
+    return await dispatch(
+        bus, c.VerifyOutcome(outcome_id=outcome_id, **body.model_dump()), ctx, response
+    )
 
 
 @router.post("/{outcome_id}/correct", response_model=Accepted, responses=COMMAND_ERRORS)
-def correct_outcome(
+async def correct_outcome(
     outcome_id: UUID,
     body: body_of(c.CorrectOutcome, "outcome_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -96,11 +100,11 @@ def correct_outcome(
 ) -> Any:
     """CorrectOutcome: returns the outcome to `recorded`."""
     command = c.CorrectOutcome(outcome_id=outcome_id, **body.model_dump(exclude_unset=True))
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.post("/{outcome_id}/retract", response_model=Accepted, responses=COMMAND_ERRORS)
-def retract_outcome(
+async def retract_outcome(
     outcome_id: UUID,
     body: body_of(c.RetractOutcome, "outcome_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -108,6 +112,6 @@ def retract_outcome(
     response: Response,
 ) -> Any:
     """RetractOutcome: it then accepts no changes."""
-    return dispatch(
+    return await dispatch(
         bus, c.RetractOutcome(outcome_id=outcome_id, **body.model_dump()), ctx, response
     )

@@ -42,13 +42,13 @@ class PlanFormat(StrEnum):
 
 
 @router.post("", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
-def adopt_local_plan(
+async def adopt_local_plan(
     body: c.AdoptLocalPlan, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
     """AdoptLocalPlan: every linked issue must be one of the plan's municipality (else 404).
     A goal names each issue once: a repeated id is kept once, so its progress counts the issue
     once."""
-    return dispatch(bus, body, ctx, response, location=PATH)
+    return await dispatch(bus, body, ctx, response, location=PATH)
 
 
 @router.get("", response_model=Page[LocalPlanSummary], responses=LIST_ERRORS)

@@ -57,7 +57,7 @@ def _admin_at_home(caller: Actor) -> str:
 
 
 @router.put("/retention/{category}", response_model=Accepted, responses=COMMAND_ERRORS)
-def set_retention(
+async def set_retention(
     category: Category,
     body: RetentionBody,
     caller: CallerDep,
@@ -70,7 +70,7 @@ def set_retention(
     command = c.SetRetention(
         municipality=_admin_at_home(caller), category=category, keep_years=body.keep_years
     )
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.get("/retention", response_model=RetentionRules, responses=LIST_ERRORS)

@@ -15,7 +15,14 @@ from application.commands import USER_ID
 from domain.staff import StaffStatus
 from domain.values import Actor
 from infrastructure.views.insights import handover_counts
-from interfaces.http.commanding import COMMAND_ERRORS, BusDep, ContextDep, answer, body_of
+from interfaces.http.commanding import (
+    COMMAND_ERRORS,
+    BusDep,
+    ContextDep,
+    answer,
+    body_of,
+    run_command,
+)
 from interfaces.http.insight_schemas import HandoverAccepted
 from interfaces.http.reading import LIST_ERRORS, Cursor, Limit, PolicyDep, QueriesDep, read_page
 from interfaces.http.schemas import Accepted, Page
@@ -81,7 +88,7 @@ def _staff_command(
 
 
 @router.post("/{user_id}/leave", response_model=Accepted, responses=COMMAND_ERRORS)
-def start_leave(
+async def start_leave(
     user_id: UserPath,
     body: body_of(c.StartLeave, "municipality", "user_id"),  # type: ignore[valid-type]
     caller: CallerDep,
@@ -96,7 +103,7 @@ def start_leave(
     given, must not lie before `starts_on` (422).
     """
     command = _staff_command(c.StartLeave, caller, bus, user_id=user_id, **body.model_dump())
-    return answer(bus.dispatch(command, ctx), response)
+    return answer(await run_command(bus, command, ctx), response)
 
 
 @router.post("/{user_id}/return", response_model=Accepted, responses=COMMAND_ERRORS)

@@ -37,9 +37,11 @@ router = APIRouter(prefix=PATH, tags=["task forces"])
 
 
 @router.post("", status_code=201, response_model=Accepted, responses=CREATE_ERRORS)
-def form_task_force(body: c.FormTaskForce, bus: BusDep, ctx: ContextDep, response: Response) -> Any:
+async def form_task_force(
+    body: c.FormTaskForce, bus: BusDep, ctx: ContextDep, response: Response
+) -> Any:
     """FormTaskForce: the lead becomes the first member; the deadline lies after today."""
-    return dispatch(bus, body, ctx, response, location=PATH)
+    return await dispatch(bus, body, ctx, response, location=PATH)
 
 
 @router.get("", response_model=Page[TaskForceSummary], responses=LIST_ERRORS)
@@ -76,7 +78,7 @@ def get_task_force(
 
 
 @router.post("/{task_force_id}/members", response_model=MemberAccepted, responses=COMMAND_ERRORS)
-def add_member(
+async def add_member(
     task_force_id: UUID,
     body: body_of(c.AddMember, "task_force_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -84,7 +86,7 @@ def add_member(
     response: Response,
 ) -> Any:
     """AddMember: answers 200 with the new `member_id`."""
-    return dispatch(
+    return await dispatch(
         bus, c.AddMember(task_force_id=task_force_id, **body.model_dump()), ctx, response
     )
 
@@ -92,16 +94,16 @@ def add_member(
 @router.delete(
     "/{task_force_id}/members/{member_id}", response_model=Accepted, responses=COMMAND_ERRORS
 )
-def remove_member(
+async def remove_member(
     task_force_id: UUID, member_id: UUID, bus: BusDep, ctx: ContextDep, response: Response
 ) -> Any:
     """RemoveMember: the lead must hand over first."""
     command = c.RemoveMember(task_force_id=task_force_id, member_id=member_id)
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.post("/{task_force_id}/handover", response_model=Accepted, responses=COMMAND_ERRORS)
-def hand_over_lead(
+async def hand_over_lead(
     task_force_id: UUID,
     body: body_of(c.HandOverLead, "task_force_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -109,13 +111,13 @@ def hand_over_lead(
     response: Response,
 ) -> Any:
     """HandOverLead: to another member, with a note that carries the knowledge."""
-    return dispatch(
+    return await dispatch(
         bus, c.HandOverLead(task_force_id=task_force_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{task_force_id}/extend", response_model=Accepted, responses=COMMAND_ERRORS)
-def extend_mandate(
+async def extend_mandate(
     task_force_id: UUID,
     body: body_of(c.ExtendMandate, "task_force_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -123,13 +125,13 @@ def extend_mandate(
     response: Response,
 ) -> Any:
     """ExtendMandate: a later deadline, with the reason."""
-    return dispatch(
+    return await dispatch(
         bus, c.ExtendMandate(task_force_id=task_force_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{task_force_id}/progress", response_model=Accepted, responses=COMMAND_ERRORS)
-def report_progress(
+async def report_progress(
     task_force_id: UUID,
     body: body_of(c.ReportProgress, "task_force_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -137,13 +139,13 @@ def report_progress(
     response: Response,
 ) -> Any:
     """ReportProgress."""
-    return dispatch(
+    return await dispatch(
         bus, c.ReportProgress(task_force_id=task_force_id, **body.model_dump()), ctx, response
     )
 
 
 @router.post("/{task_force_id}/complete", response_model=Accepted, responses=COMMAND_ERRORS)
-def complete_task_force(
+async def complete_task_force(
     task_force_id: UUID,
     body: body_of(c.CompleteTaskForce, "task_force_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -152,11 +154,11 @@ def complete_task_force(
 ) -> Any:
     """CompleteTaskForce."""
     command = c.CompleteTaskForce(task_force_id=task_force_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
 
 
 @router.post("/{task_force_id}/disband", response_model=Accepted, responses=COMMAND_ERRORS)
-def disband_task_force(
+async def disband_task_force(
     task_force_id: UUID,
     body: body_of(c.DisbandTaskForce, "task_force_id"),  # type: ignore[valid-type]
     bus: BusDep,
@@ -165,4 +167,4 @@ def disband_task_force(
 ) -> Any:
     """DisbandTaskForce."""
     command = c.DisbandTaskForce(task_force_id=task_force_id, **body.model_dump())
-    return dispatch(bus, command, ctx, response)
+    return await dispatch(bus, command, ctx, response)
