@@ -38,7 +38,7 @@ from domain.outcome import Outcome
 from domain.task_force import TaskForce
 from infrastructure.store.group_commit import once_per_transaction
 from infrastructure.store.integrity import chain_metadata, extend_chain
-from infrastructure.store.sealing import sealing_mapper
+from infrastructure.store.sealing import SealingMapper, sealing_mapper
 
 SNAPSHOT_INTERVAL = 50  # a command never replays more than this many events
 LOCKED = "samverkan.events_locked"
@@ -325,6 +325,8 @@ class EventStore(Application):
     def close(self) -> None:
         if self._unpooled is not None:
             self._unpooled.dispose()
+        if isinstance(self.mapper, SealingMapper):  # its key store has connections of its own
+            self.mapper.keys.close()
         super().close()
 
     def reading(self) -> Any:
