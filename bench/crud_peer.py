@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from application.commands import OpenIssue
 from infrastructure.store.keys import token_signing_key
+from interfaces.http import NO_OPENTELEMETRY
 
 VAR_DIR = Path(os.environ.get("BENCH_PEER_VAR_DIR", "./var/peer"))
 PUBLIC_KEY = token_signing_key(VAR_DIR).public_key()
@@ -55,7 +56,7 @@ class IssueRow(Base):
 
 Base.metadata.create_all(engine)
 bearer = HTTPBearer(auto_error=False)
-app = FastAPI(telemetry={"tracing": False, "metrics": False, "logs": False})  # as the product
+app = FastAPI(telemetry=NO_OPENTELEMETRY)  # as the product
 
 
 def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Any:

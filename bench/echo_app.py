@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from application.commands import OpenIssue
+from interfaces.http import NO_OPENTELEMETRY
 
-app = FastAPI(telemetry={"tracing": False, "metrics": False, "logs": False})  # as the product
+app = FastAPI(telemetry=NO_OPENTELEMETRY)  # as the product
 
 
 @app.post("/api/v1/issues", status_code=201)

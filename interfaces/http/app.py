@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.telemetry import TelemetryConfig
 
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.feeds import Feeds
@@ -18,6 +17,7 @@ from infrastructure.store.keys import pseudonym_key
 from infrastructure.tokens import TokenVerifier
 from infrastructure.views.queries import RecordQueries
 from infrastructure.views.staff_register import DepartedUsers
+from interfaces.http import NO_OPENTELEMETRY
 from interfaces.http.docs import install_offline_docs
 from interfaces.http.middleware import RequestMiddleware
 from interfaces.http.openapi_extras import document
@@ -67,9 +67,6 @@ ROUTERS.append(plans.router)
 ROUTERS.append(contacts.router)
 
 
-NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
-
-
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:
     samverkan = samverkan or bootstrap(settings)
     settings = samverkan.settings
@@ -92,8 +89,6 @@ def create_app(samverkan: Samverkan | None = None, settings: Settings | None = N
         docs_url=None,  # served offline by install_offline_docs, below
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
-        # Samverkan has its own metrics (/metrics) and structured logs; FastAPI's OpenTelemetry
-        # hooks, on by default, looked for a provider on every request (a tenth of its time).
         telemetry=NO_OPENTELEMETRY,
     )
     app.state.samverkan = samverkan

@@ -131,6 +131,11 @@ def answer(
     return body
 
 
+# The bus blocks until its group commit is on disk, so it runs on these threads. As many as
+# anyio's pool gives sync routes; a batch takes up to 64 members.
+COMMAND_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="command")
+
+
 async def dispatch(
     bus: CommandBus,
     command: Command,
@@ -139,11 +144,6 @@ async def dispatch(
     location: str | None = None,
 ) -> dict[str, Any]:
     return answer(await run_command(bus, command, context), response, location)
-
-
-# The bus blocks until its group commit is on disk, so it runs on these threads. As many as
-# anyio's pool gives sync routes; a batch takes up to 64 members.
-COMMAND_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="command")
 
 
 async def run_command(bus: CommandBus, command: Command, context: CommandContext) -> CommandResult:
