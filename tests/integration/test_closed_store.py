@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from infrastructure.bootstrap import bootstrap
-from tests.conftest import POSTGRES_URL, settings_for
+from tests.conftest import NO_POSTGRES, POSTGRES_URL, settings_for
 from tests.integration.history import write_history
 
 OTHER_CONNECTIONS = (
@@ -32,6 +32,8 @@ def connections() -> int:
 @pytest.mark.postgres
 def test_closing_a_store_closes_all_its_connections_to_postgresql(tmp_path: Path) -> None:
     closed = []  # kept alive: only `close`, not the garbage collector, may let go
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
     before = connections()
     for n in range(3):
         service = bootstrap(settings_for("postgres", tmp_path / f"var{n}"))
