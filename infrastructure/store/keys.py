@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -40,22 +42,31 @@ def make_private(path: Path) -> None:
         path.chmod(0o600)
 
 
-def _write_private(path: Path, content: bytes) -> None:
+def write_key_once(path: Path, content: bytes) -> None:
+    """Make a key file (0600) unless one exists: the first writer wins, whole.
+
+    The key is written to a private temporary file and then linked into place, which fails
+    where a key already exists: two processes (or threads) starting at once never each write
+    a different key, and no reader ever finds the file created but still empty.
+    """
     private_directory(path.parent)
-    # O_EXCL: two processes starting at once must not each write a different key.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as file:
-        file.write(content)
+        with os.fdopen(fd, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        with suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def _read_private(path: Path, create: bool, make: bytes | None) -> bytes:
     if not path.exists():
         if not create or make is None:
             raise KeyFileError(f"There is no key at {path}.")
-        _write_private(path, make)
+        write_key_once(path, make)
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise KeyFileError(

@@ -13,7 +13,6 @@ written in the main database, in the command's own transaction (`key_assignments
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -47,7 +46,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from infrastructure.store.keys import make_private
+from infrastructure.store.keys import make_private, write_key_once
 
 KEYS_SCHEMA = "samverkan_keys"
 POOL_SIZE = 64  # keys made per refill
@@ -81,14 +80,7 @@ def master_key(var_dir: Path, create: bool) -> bytes | None:
     if not path.exists():
         if not create:
             return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as file:
-                file.write(secrets.token_bytes(32))
+        write_key_once(path, secrets.token_bytes(32))
     return path.read_bytes()
 
 

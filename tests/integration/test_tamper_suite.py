@@ -61,6 +61,10 @@ class Edit:
         connection.execute(text("DELETE FROM samverkan_events WHERE id = :id"), {"id": first})
 
     def _insert(self, connection: Connection, ids: list[int], first: int, second: int) -> None:
+        def newest(originator: object) -> int:
+            query = "SELECT max(originator_version) FROM samverkan_events WHERE originator_id = :o"
+            return int(connection.execute(text(query), {"o": originator}).scalar_one())
+
         row = connection.execute(
             text(
                 "SELECT originator_id, originator_version, topic, state FROM samverkan_events"
@@ -73,7 +77,8 @@ class Edit:
                 "INSERT INTO samverkan_events (id, originator_id, originator_version, topic, state)"
                 " VALUES (:id, :o, :v, :t, :s)"
             ),
-            {"id": max(ids) + 1, "o": row[0], "v": row[1] + 1000, "t": row[2], "s": row[3]},
+            # Past every version of the record (an earlier insert may have made one already).
+            {"id": max(ids) + 1, "o": row[0], "v": newest(row[0]) + 1000, "t": row[2], "s": row[3]},
         )
 
     def _swap(self, connection: Connection, ids: list[int], first: int, second: int) -> None:
