@@ -6,7 +6,6 @@ commands go through the bus, never through application methods.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 from pathlib import Path
 from threading import Semaphore
@@ -20,7 +19,7 @@ from eventsourcing.persistence import (
     Mapper,
     Recording,
     StoredEvent,
-    Transcoding,
+    Transcoder,
 )
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
@@ -39,21 +38,11 @@ from domain.task_force import TaskForce
 from infrastructure.store.group_commit import once_per_transaction
 from infrastructure.store.integrity import chain_metadata, extend_chain
 from infrastructure.store.sealing import SealingMapper, sealing_mapper
+from infrastructure.store.transcoding import DateAsISO, TaggedJSONTranscoder
 
 SNAPSHOT_INTERVAL = 50  # a command never replays more than this many events
 LOCKED = "samverkan.events_locked"
 SQLITE_BEGIN = "samverkan_sqlite_begin"
-
-
-class DateAsISO(Transcoding):
-    type = date
-    name = "date"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 class ChainedRecorder(SQLAlchemyApplicationRecorder):
@@ -178,6 +167,9 @@ class StoreFactory(SQLAlchemyFactory):
     """Builds the engine with the durability and timeouts Samverkan promises."""
 
     application_recorder_class = ChainedRecorder
+
+    def transcoder(self) -> Transcoder:
+        return TaggedJSONTranscoder()
 
     def __init__(self, env: Environment):
         InfrastructureFactory.__init__(self, env)

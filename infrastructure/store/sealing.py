@@ -19,6 +19,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
@@ -118,7 +119,7 @@ class SealingMapper(Mapper[Any]):
             )
         except (InvalidTag, ValueError):
             return UNREADABLE
-        return json.loads(plaintext)
+        return orjson.loads(plaintext)  # what `seal` wrote: plain JSON, no tagged values
 
     def _seal(
         self, state: dict[str, Any], fields: dict[str, str], record_id: Any, version: int

@@ -61,6 +61,9 @@ ENVELOPE = frozenset(
 
 def plain(value: Any) -> Any:
     """JSON for an event field: UUIDs, dates and instants as ISO strings, decimals as strings."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most fields: first
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, UUID | Decimal):
