@@ -49,5 +49,7 @@ class TaggedJSONTranscoder(JSONTranscoder):
                 value[key] = self._revive(item)
         if len(value) == 2 and TYPE in value and DATA in value:
             transcoding = self.names.get(value[TYPE])
-            return self._decode_obj(value) if transcoding is None else transcoding.decode(value[DATA])
+            return (
+                self._decode_obj(value) if transcoding is None else transcoding.decode(value[DATA])
+            )
         return value
