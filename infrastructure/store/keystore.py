@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import (
     BigInteger,
@@ -57,7 +56,6 @@ KEYS_SCHEMA = "samverkan_keys"
 POOL_SIZE = 64  # keys made per refill
 POOL_LOW = 16  # below this, a background thread refills
 CACHE_SIZE = 10_000
-READ_AHEAD = 4 * POOL_SIZE  # a miss reads at most this many keys made together with it
 CACHE_SECONDS = 60.0  # how long an unwrapped key stays cached at most
 # Reads check the gallring generation at most this often; every command batch checks it.
 GENERATION_CHECK_SECONDS = 0.1
@@ -95,10 +93,6 @@ def _associated(key_id: str) -> bytes:
     return f"data-key:{key_id}".encode()
 
 
-def _unwrap(wrapping: AESGCM, key_id: str, wrapped: bytes) -> bytes:
-    return wrapping.decrypt(wrapped[:12], wrapped[12:], _associated(key_id))
-
-
 def secure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """Deleted content is overwritten with zeros, so an erased value leaves no bytes behind."""
     cursor = dbapi_connection.cursor()
@@ -125,6 +119,7 @@ class KeyStore:
         self._master: bytes | None = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self._ahead: OrderedDict[str, bytes] = OrderedDict()  # read ahead, still wrapped
         self._pool: list[tuple[str, bytes]] = []
         self._refilling = False
         self.destroyed: set[str] = set()  # never served again by this process
@@ -237,12 +232,7 @@ class KeyStore:
     # -- reading keys -------------------------------------------------------------------
 
     def get(self, key_id: str) -> bytes | None:
-        """The unwrapped key, or None when it was destroyed (or never existed here).
-
-        A miss reads the key's whole pool (the keys made with it) in one query: records take
-        keys from the pool in turn, so a reader going through the log in order (replay, the
-        relay, an export) finds the next records' keys already here, instead of one query each.
-        """
+        """The unwrapped key, or None when it was destroyed (or never existed here)."""
         if key_id in self.destroyed:
             return None
         now = time.monotonic()
@@ -253,38 +243,48 @@ class KeyStore:
             if cached is not None and cached[1] > now:
                 self._cache.move_to_end(key_id)
                 return cached[0]
+            wrapped = self._ahead.pop(key_id, None)
             generation = self._generation
-        if not self._exists():
-            return None
+        if wrapped is None:
+            wrapped = self._read_pool(key_id, generation)
         wrapping = self._wrapping(create=False)
-        if wrapping is None:
+        if wrapped is None or wrapping is None:
+            return None
+        key = wrapping.decrypt(wrapped[:12], wrapped[12:], _associated(key_id))
+        with self._lock:
+            if key_id in self.destroyed:
+                return None
+            self._remember(key_id, key)
+        return key
+
+    def _read_pool(self, key_id: str, generation: int | None) -> bytes | None:
+        """`key_id` wrapped, read with the keys made with it, in one query.
+
+        Records take keys from a pool in turn, so a reader going through the log in order
+        (replay, the relay, an export) will ask for the others next: they are kept, still
+        wrapped, unless a gallring was noticed while they were read.
+        """
+        if not self._exists():
             return None
         with self.engine().connect() as connection:
             rows = connection.execute(self._made_together, {"key_id": key_id}).all()
-        found: bytes | None = None
-        unwrapped: list[tuple[str, bytes]] = []
-        for row_id, wrapped in rows:
-            try:
-                key = _unwrap(wrapping, row_id, bytes(wrapped))
-            except InvalidTag:
-                if row_id == key_id:
-                    raise  # as before: this very key was tampered with
-                continue  # a neighbour that does not open is not this read's business
-            unwrapped.append((row_id, key))
-            if row_id == key_id:
-                found = key
+        found = None
         with self._lock:
-            if self._generation == generation:  # no gallring noticed meanwhile
-                for row_id, key in unwrapped:
-                    if row_id not in self.destroyed:
-                        self._remember(row_id, key)
-        return None if key_id in self.destroyed else found
+            keep = self._generation == generation
+            for row_id, wrapped in rows:
+                if row_id == key_id:
+                    found = bytes(wrapped)
+                elif keep and row_id not in self.destroyed and row_id not in self._cache:
+                    self._ahead[row_id] = bytes(wrapped)
+            while len(self._ahead) > CACHE_SIZE:
+                self._ahead.popitem(last=False)
+        return found
 
     @cached_property
     def _made_together(self) -> Select[Any]:
         t = self._table
         made = select(t.c.created_at).where(t.c.key_id == bindparam("key_id")).scalar_subquery()
-        return select(t.c.key_id, t.c.wrapped).where(t.c.created_at == made).limit(READ_AHEAD)
+        return select(t.c.key_id, t.c.wrapped).where(t.c.created_at == made)  # one pool's worth
 
     def _remember(self, key_id: str, key: bytes) -> None:
         self._cache[key_id] = (key, time.monotonic() + CACHE_SECONDS)
@@ -314,6 +314,7 @@ class KeyStore:
             self._generation = generation
             if moved:
                 self._cache.clear()
+                self._ahead.clear()
         if moved:
             for listener in self._on_gallring_elsewhere:
                 listener()
@@ -327,6 +328,7 @@ class KeyStore:
             for key_id in key_ids:
                 self.destroyed.add(key_id)
                 self._cache.pop(key_id, None)
+                self._ahead.pop(key_id, None)
 
     def notice_destroyed(self, key_ids: Iterable[str]) -> None:
         """Keys a gallring marked destroyed, maybe in another process: none is served here
@@ -367,6 +369,7 @@ class KeyStore:
         with self._lock:
             if self._generation != before:  # another gallring came first: forget its keys too
                 self._cache.clear()
+                self._ahead.clear()
             self._generation = before + 1
         scrub(engine, [self._table.fullname])
         return deleted
