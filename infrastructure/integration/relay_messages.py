@@ -64,8 +64,9 @@ class RelayLog(AuditQueries):
     @cached_property
     def _query(self) -> Select[Any]:
         log, events = VIEWS["log"], self.table
-        return (
-            select(log, events.c.originator_id, events.c.originator_version)
+        return (  # only what `_item` reads: each column more is converted for every event
+            select(log.c.position, log.c.record_id, log.c.record_type, log.c.type)
+            .add_columns(log.c.municipality, events.c.originator_id, events.c.originator_version)
             .add_columns(events.c.topic, events.c.state)
             .join_from(log, events, events.c.id == log.c.position)
             .where(log.c.position > bindparam("after"))

@@ -60,11 +60,11 @@ ROUTERS = [
     privacy.router,
     retention.router,
     follow_ups.router,
+    localities.router,
+    services.router,
+    plans.router,
+    contacts.router,
 ]
-ROUTERS.append(localities.router)
-ROUTERS.append(services.router)
-ROUTERS.append(plans.router)
-ROUTERS.append(contacts.router)
 
 
 def create_app(samverkan: Samverkan | None = None, settings: Settings | None = None) -> FastAPI:
