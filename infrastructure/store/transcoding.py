@@ -37,19 +37,23 @@ class TaggedJSONTranscoder(JSONTranscoder):
             parsed = orjson.loads(data)
         except orjson.JSONDecodeError:
             return super().decode(data)
-        return self._revive(parsed)
+        if type(parsed) is dict or type(parsed) is list:
+            return self._value(self._revive(parsed))
+        return parsed
 
-    def _revive(self, value: Any) -> Any:
-        if type(value) is list:
-            return [self._revive(item) for item in value]
-        if type(value) is not dict:
-            return value
-        for key, item in value.items():
+    def _revive(self, container: Any) -> Any:
+        """The object or list with every tagged object inside it decoded, in place."""
+        pairs = container.items() if type(container) is dict else enumerate(container)
+        for key, item in pairs:
             if type(item) is dict or type(item) is list:
-                value[key] = self._revive(item)
-        if len(value) == 2 and TYPE in value and DATA in value:
-            transcoding = self.names.get(value[TYPE])
-            return (
-                self._decode_obj(value) if transcoding is None else transcoding.decode(value[DATA])
-            )
-        return value
+                container[key] = self._value(self._revive(item))
+        return container
+
+    def _value(self, revived: Any) -> Any:
+        """A revived object that is a tagged value, decoded; anything else as it is."""
+        if type(revived) is dict and len(revived) == 2 and TYPE in revived and DATA in revived:
+            transcoding = self.names.get(revived[TYPE])
+            if transcoding is None:
+                return self._decode_obj(revived)  # refused, as the library refuses it
+            return transcoding.decode(revived[DATA])
+        return revived
