@@ -3,8 +3,9 @@
 Every store holds the format of the library's `JSONTranscoder`: JSON in which a UUID, date,
 instant or decimal is an object `{"_type_": name, "_data_": value}`. Writing stays the
 library's, byte for byte. Reading parses with orjson and then revives the tagged objects
-bottom-up, as the library's `object_hook` does, at about two thirds of the cost. A document
-orjson refuses (`NaN`, an integer past 64 bits) is read by the library's decoder instead.
+bottom-up, as the library's `object_hook` does, without a Python call for every object the
+parser meets. A document orjson refuses (`NaN`, an integer past 64 bits, a lone surrogate) is
+read by the library's decoder instead.
 """
 
 from __future__ import annotations
