@@ -22,6 +22,7 @@ from infrastructure.store.keys import (
     token_signing_key,
 )
 from infrastructure.store.registrations import number_issues_opened_before_numbers
+from infrastructure.store.schema import opening_alone
 from infrastructure.store.unit_of_work import SqlStore
 from infrastructure.views.read_models import schema_fingerprint
 from infrastructure.views.replay import ensure_views
@@ -57,16 +58,17 @@ def bootstrap(settings: Settings | None = None, create: bool = True) -> Samverka
     if create:  # the keys are made with the store, never by a read command
         checkpoint_signing_key(settings.var_dir)
         token_signing_key(settings.var_dir)
-    events = EventStore.open(settings.store_url, key, settings.pool_size, settings.var_dir)
-    if settings.sqlite_file is not None:
-        for suffix in ("", "-wal", "-shm"):
-            make_private(settings.sqlite_file.with_name(settings.sqlite_file.name + suffix))
-    ensure_views(events, schema_fingerprint(events.datastore.engine.dialect))
-    prepare_personal_data(events)
-    policy = AccessPolicy()
-    bus = CommandBus(SqlStore(events, policy=policy), policy)
-    if create:  # a writer's start-up; read commands never record anything
-        number_issues_opened_before_numbers(events, bus)
+    with opening_alone(settings.store_url):  # workers starting together take turns
+        events = EventStore.open(settings.store_url, key, settings.pool_size, settings.var_dir)
+        if settings.sqlite_file is not None:
+            for suffix in ("", "-wal", "-shm"):
+                make_private(settings.sqlite_file.with_name(settings.sqlite_file.name + suffix))
+        ensure_views(events, schema_fingerprint(events.datastore.engine.dialect))
+        prepare_personal_data(events)
+        policy = AccessPolicy()
+        bus = CommandBus(SqlStore(events, policy=policy), policy)
+        if create:  # a writer's start-up; read commands never record anything
+            number_issues_opened_before_numbers(events, bus)
     return Samverkan(settings, events, policy, bus, key)
 
 

@@ -26,6 +26,7 @@ from domain.values import Actor, Role
 from infrastructure.settings import Settings
 from infrastructure.store.event_store import EventStore
 from infrastructure.store.keys import token_signing_key
+from infrastructure.store.schema import create_missing
 from infrastructure.views.read_models import Instant
 
 
@@ -92,7 +93,7 @@ class Feeds:
         self.key = token_signing_key(settings.var_dir)
         engine = events.datastore.engine
         assert isinstance(engine, Engine)
-        feed_metadata.create_all(engine, checkfirst=True)
+        create_missing(engine, feed_metadata)
 
     def create(self, owner: Actor, kind: FeedKind, params: dict[str, str]) -> Feed:
         now = datetime.now(UTC)

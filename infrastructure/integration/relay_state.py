@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from infrastructure.store.schema import create_missing
 from infrastructure.views.read_models import VIEWS, Instant, Position
 
 metadata = MetaData()
@@ -47,11 +48,8 @@ relay_position = Table(
 
 
 def ensure_relay_tables(engine: Engine) -> None:
-    """Create the relay's tables if missing; workers starting at once may race, which is fine."""
-    try:
-        metadata.create_all(engine, checkfirst=True)
-    except DBAPIError:  # another worker created them between the check and the CREATE
-        metadata.create_all(engine, checkfirst=True)
+    """Create the relay's tables if missing (workers starting at once take turns)."""
+    create_missing(engine, metadata)
 
 
 def store_id(engine: Engine) -> str:

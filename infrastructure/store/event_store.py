@@ -24,7 +24,10 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
-from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from eventsourcing_sqlalchemy.recorders import (
+    SQLAlchemyAggregateRecorder,
+    SQLAlchemyApplicationRecorder,
+)
 from sqlalchemy import Engine, Select, bindparam, create_engine, insert, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
@@ -37,6 +40,7 @@ from domain.outcome import Outcome
 from domain.task_force import TaskForce
 from infrastructure.store.group_commit import once_per_transaction
 from infrastructure.store.integrity import chain_metadata, extend_chain
+from infrastructure.store.schema import create_missing
 from infrastructure.store.sealing import SealingMapper, sealing_mapper
 from infrastructure.store.transcoding import DateAsISO, TaggedJSONTranscoder
 
@@ -54,6 +58,10 @@ class ChainedRecorder(SQLAlchemyApplicationRecorder):
     """
 
     chain_key: bytes = b""
+
+    def create_table(self) -> None:
+        assert self.datastore.engine is not None
+        create_missing(self.datastore.engine, *self.tables, chain_metadata)
 
     def _insert_stored_events(self, session: Session, stored_events: Any, **kwargs: Any) -> Any:
         if not stored_events:
@@ -163,10 +171,17 @@ class _Inserted:
         self.topic, self.state = topic, state
 
 
+class SnapshotRecorder(SQLAlchemyAggregateRecorder):
+    def create_table(self) -> None:
+        assert self.datastore.engine is not None
+        create_missing(self.datastore.engine, *self.tables)
+
+
 class StoreFactory(SQLAlchemyFactory):
     """Builds the engine with the durability and timeouts Samverkan promises."""
 
     application_recorder_class = ChainedRecorder
+    aggregate_recorder_class = SnapshotRecorder
 
     def transcoder(self) -> Transcoder:
         return TaggedJSONTranscoder()
@@ -195,8 +210,6 @@ class StoreFactory(SQLAlchemyFactory):
     def application_recorder(self) -> Any:
         recorder = super().application_recorder()
         recorder.chain_key = self.env.get("CHAIN_KEY", "").encode()
-        assert self.datastore.engine is not None
-        chain_metadata.create_all(self.datastore.engine, checkfirst=True)
         return recorder
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ from infrastructure.store import key_assignments as assignments
 from infrastructure.store.event_store import EventStore
 from infrastructure.store.keystore import KeyStore, scrub, secure_sqlite
 from infrastructure.store.redaction import redact_plaintext
+from infrastructure.store.schema import create_missing
 from infrastructure.store.sealing import SealingMapper
 from infrastructure.views import text_search
 from infrastructure.views.projections import RECORD_TYPES, Projector, event_rows, record_rows
@@ -58,7 +59,7 @@ def prepare_personal_data(events: EventStore) -> None:
     """At start-up: the assignment table, secure deletes, and no destroyed key left behind."""
     engine = events.datastore.engine
     assert engine is not None
-    assignments.metadata.create_all(engine, checkfirst=True)
+    create_missing(engine, assignments.metadata)
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         sqlalchemy_event.listen(engine, "connect", secure_sqlite)
         engine.dispose()  # connections opened before the listener: reopened with it

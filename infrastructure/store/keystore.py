@@ -43,7 +43,6 @@ from sqlalchemy import (
     delete,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy import event as sqlalchemy_event
@@ -51,6 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from infrastructure.store.keys import make_private, write_key_once
+from infrastructure.store.schema import create_missing
 
 KEYS_SCHEMA = "samverkan_keys"
 POOL_SIZE = 64  # keys made per refill
@@ -159,11 +159,10 @@ class KeyStore:
                         make_private(self.path.with_name(self.path.name + suffix))
         else:
             engine = create_engine(self._store_url, pool_size=2, max_overflow=4)
-            with engine.begin() as connection:
-                connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {KEYS_SCHEMA}"))
-        self._table.metadata.create_all(engine, checkfirst=True)
-        for index in self._table.indexes:  # key stores made before the index was declared
-            index.create(engine, checkfirst=True)
+        # The indexes again, for key stores made before an index was declared.
+        create_missing(
+            engine, self._table.metadata, *self._table.indexes, schema=self._table.schema
+        )
         with engine.begin() as connection:
             self._generation = self._read_generation(connection)
         self._checked_at = time.monotonic()

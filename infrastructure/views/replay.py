@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import TextClause
 from domain.base import CaseAggregate
 from infrastructure.store.bulk_insert import BulkWriter
 from infrastructure.store.event_store import EventStore
+from infrastructure.store.schema import create_missing
 from infrastructure.views import text_search
 from infrastructure.views.projections import Projector, event_rows, record_rows
 from infrastructure.views.read_models import REBUILT_FROM_LOG, VIEWS, define_views
@@ -151,7 +152,7 @@ def ensure_views(events: EventStore, fingerprint: str, progress: Progress | None
     """
     engine = events.datastore.engine
     assert engine is not None
-    VIEWS["tracking"].metadata.create_all(engine, checkfirst=True)
+    create_missing(engine, VIEWS["tracking"].metadata)
     tracking = VIEWS["tracking"]
     with events.transaction() as session:
         row = session.execute(select(tracking).where(tracking.c.name == "views")).first()

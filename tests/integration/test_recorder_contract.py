@@ -25,14 +25,18 @@ from eventsourcing.persistence import (
 from eventsourcing.tests import persistence as contract
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.recorders import (
-    SQLAlchemyAggregateRecorder,
     SQLAlchemyProcessRecorder,
     SQLAlchemyTrackingRecorder,
 )
 from sqlalchemy import func, select
 
 from infrastructure.settings import Settings
-from infrastructure.store.event_store import ChainedRecorder, EventStore, StoreFactory
+from infrastructure.store.event_store import (
+    ChainedRecorder,
+    EventStore,
+    SnapshotRecorder,
+    StoreFactory,
+)
 from infrastructure.store.integrity import chain_head, chain_link
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, reset_postgres
 
@@ -96,7 +100,7 @@ class TestSnapshotRecorderOnSQLite(SamverkanStore, contract.AggregateRecorderTes
 
     def create_recorder(self) -> AggregateRecorder:
         recorder = self.samverkan_factory().aggregate_recorder("snapshots")
-        assert type(recorder) is SQLAlchemyAggregateRecorder
+        assert type(recorder) is SnapshotRecorder
         return recorder
 
 
@@ -172,7 +176,7 @@ class TestStoreFactoryOnSQLite(
         return StoreFactory
 
     def expected_aggregate_recorder_class(self) -> type[AggregateRecorder]:
-        return SQLAlchemyAggregateRecorder
+        return SnapshotRecorder
 
     def expected_application_recorder_class(self) -> type[ApplicationRecorder]:
         return ChainedRecorder
