@@ -23,6 +23,8 @@ from application.errors import NotFoundError, PreconditionFailedError, StoreUnav
 from application.ports import CommandContext, CommandResult, UnitOfWork
 from domain.errors import RecordNotOpenError
 from infrastructure.bootstrap import Samverkan
+from infrastructure.store.group_commit import Deferred, deferred_writes, pipelined
+from infrastructure.store.integrity import chain_link
 from infrastructure.store.keys import chain_key
 from infrastructure.store.unit_of_work import SqlStore
 from infrastructure.views.audit import AuditQueries
@@ -297,4 +299,56 @@ def test_a_commit_lost_to_another_writer_is_retried_and_stores_each_command_once
     assert failures == [1]
     assert all(isinstance(outcome, CommandResult) for outcome in outcomes)
     assert all(len(events_of(samverkan, issue)) == 2 for issue in issues)
+    assert chain_is_intact(samverkan)
+
+
+def test_deferred_writes_the_database_refuses_raise_as_sqlalchemy_errors(
+    samverkan: Samverkan,
+) -> None:
+    """On PostgreSQL the deferred writes go out in one pipeline and its errors arrive at its
+    end: they must still be SQLAlchemy's errors, which say what a refusal means (here: the
+    innocent members of the batch are retried alone)."""
+    samverkan.bus.dispatch(open_issue(), as_())
+    log = VIEWS["log"]
+    with samverkan.events.transaction() as session:
+        row = dict(session.execute(select(log)).mappings().one())
+    with (
+        pytest.raises(es.IntegrityError),  # the library's word for SQLAlchemy's IntegrityError
+        samverkan.events.transaction() as session,
+        pipelined(session),
+    ):
+        session.execute(log.insert(), [{**row, "position": row["position"] + 1000}])
+        session.execute(log.insert(), [row])  # its position is taken
+    with samverkan.events.transaction() as session:
+        assert session.execute(select(log.c.position)).scalars().all() == [row["position"]]
+
+
+def test_a_batch_whose_deferred_writes_are_refused_acknowledges_none_then_all_succeed(
+    samverkan: Samverkan,
+) -> None:
+    issues = opened(samverkan, 4)
+    before = last_position(samverkan)
+
+    class Refused(Deferred):
+        def write(self, session: Any) -> None:
+            session.execute(chain_link.insert(), [{"position": 1, "hash": b"\0" * 32}])
+
+    real = samverkan.bus.handlers[c.AddNote]
+    refused: list[int] = []
+
+    def refusing_once(command: Any, uow: UnitOfWork) -> CommandResult:
+        if not refused:
+            refused.append(1)
+            deferred = deferred_writes(uow.session)  # type: ignore[attr-defined]
+            assert deferred is not None
+            deferred["refused"] = Refused()
+        return real(command, uow)
+
+    samverkan.bus.handlers = {**samverkan.bus.handlers, c.AddNote: refusing_once}
+    outcomes = in_one_batch(
+        samverkan, (note(issues[0]), as_()), [(note(i), as_()) for i in issues[1:]]
+    )
+    assert all(isinstance(outcome, CommandResult) for outcome in outcomes)
+    assert all(len(events_of(samverkan, issue)) == 2 for issue in issues)
+    assert last_position(samverkan) > before
     assert chain_is_intact(samverkan)
