@@ -37,7 +37,11 @@ DATABASE_ERRORS = (sa.SQLAlchemyError, es.PersistenceError)
 
 
 class Deferred:
-    """A write a batch makes once, just before its COMMIT: the last value wins."""
+    """A write a batch makes once, just before its COMMIT: the last value wins.
+
+    Writes only: on PostgreSQL they go out in a pipeline (`pipelined`), where no statement's
+    result can be read.
+    """
 
     def write(self, session: Session) -> None:
         raise NotImplementedError
