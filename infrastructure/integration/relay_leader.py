@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 from pathlib import Path
 from typing import IO, Protocol
@@ -20,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from infrastructure.integration.relay_state import read_position, record_position
 from infrastructure.store.event_store import EventStore
+from infrastructure.store.schema import lock_key
 
 
 class Leadership(Protocol):
@@ -34,8 +34,7 @@ class Leadership(Protocol):
 
 
 def advisory_key(stream: str) -> int:
-    digest = hashlib.sha256(f"samverkan.relay:{stream}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    return lock_key(f"samverkan.relay:{stream}")
 
 
 class PostgresLeadership:

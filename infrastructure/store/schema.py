@@ -4,8 +4,8 @@
 store together both see a table missing, and the second CREATE fails ("already exists"). Every
 table, index and schema Samverkan makes at start-up is made here instead, in one transaction
 that first takes a transaction-scoped advisory lock: the processes take turns, and each one
-looks only after the one before it has committed. A SQLite store has one writer, so its
-transaction alone suffices.
+looks only after the one before it has committed. A SQLite store is opened by one process
+(`serve` refuses a second worker), so it takes no lock.
 
 Opening a store does more than create tables: it rebuilds views whose definition changed and
 numbers an earlier release's issues. `opening_alone` makes the processes that start together on
@@ -25,12 +25,13 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateSchema
 
 
-def _lock_key(name: str) -> int:
+def lock_key(name: str) -> int:
+    """The 64-bit key of the PostgreSQL advisory lock called `name`."""
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
-SCHEMA_LOCK = _lock_key("samverkan.schema")
-OPENING_LOCK = _lock_key("samverkan.opening")  # another key: an opening creates tables too
+SCHEMA_LOCK = lock_key("samverkan.schema")
+OPENING_LOCK = lock_key("samverkan.opening")  # another key: an opening creates tables too
 
 
 @contextmanager
