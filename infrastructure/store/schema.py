@@ -61,8 +61,8 @@ def create_missing(
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # the others wait until this one commits
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-        if schema is not None and connection.dialect.name == "postgresql":
-            connection.execute(CreateSchema(schema, if_not_exists=True))
+            if schema is not None:
+                connection.execute(CreateSchema(schema, if_not_exists=True))
         for part in parts:
             if isinstance(part, MetaData):
                 part.create_all(connection, checkfirst=True)
