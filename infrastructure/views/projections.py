@@ -270,8 +270,9 @@ def progress_row(
     }
 
 
-class _Record:
-    """What every log row of one event says about its record, each string made once."""
+class RecordHeader:
+    """What every log row of a record's events says about it, each string made once: a record
+    never changes its id, type, municipality or issue."""
 
     __slots__ = ("id", "issue_id", "municipality", "type")
 
@@ -283,7 +284,7 @@ class _Record:
         self.issue_id = None if issue is None else self.id if issue == aggregate.id else str(issue)
 
 
-def log_row(event: Any, position: int, record: _Record) -> dict[str, Any]:
+def log_row(event: Any, position: int, record: RecordHeader) -> dict[str, Any]:
     actor = event.actor
     return {
         "position": position,
@@ -300,7 +301,7 @@ def log_row(event: Any, position: int, record: _Record) -> dict[str, Any]:
 
 
 def timeline_row(
-    event: Any, position: int, aggregate: CaseAggregate, record: _Record
+    event: Any, position: int, aggregate: CaseAggregate, record: RecordHeader
 ) -> dict[str, Any]:
     subject = None
     if isinstance(event, _MEMBER_EVENTS):
@@ -408,9 +409,13 @@ def business_date(event: Any) -> date:
     return event.timestamp.date()  # type: ignore[no-any-return]
 
 
-def event_rows(event: Any, position: int, aggregate: CaseAggregate) -> dict[str, dict[str, Any]]:
-    """The log rows one event adds, given its aggregate as it stands right after the event."""
-    record = _Record(aggregate)
+def event_rows(
+    event: Any, position: int, aggregate: CaseAggregate, record: RecordHeader | None = None
+) -> dict[str, dict[str, Any]]:
+    """The log rows one event adds, given its aggregate as it stands right after the event
+    (and its header, where the caller keeps one per record)."""
+    if record is None:
+        record = RecordHeader(aggregate)
     rows = {"log": log_row(event, position, record)}
     # Staff records and dialogue plans are left out of the timeline by design: the contract's
     # kinds do not name them, and a handover shows there through each moved record's event.
@@ -475,7 +480,7 @@ def note_change_row(
 
 
 def subject_row(
-    event: Any, position: int, record: _Record, aggregate: CaseAggregate
+    event: Any, position: int, record: RecordHeader, aggregate: CaseAggregate
 ) -> dict[str, Any] | None:
     """The person an event names (a task force's lead or member, a unit's contact), with their
     subject id."""

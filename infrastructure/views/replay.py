@@ -23,7 +23,7 @@ from infrastructure.store.bulk_insert import BulkWriter
 from infrastructure.store.event_store import EventStore
 from infrastructure.store.schema import create_missing
 from infrastructure.views import text_search
-from infrastructure.views.projections import Projector, event_rows, record_rows
+from infrastructure.views.projections import Projector, RecordHeader, event_rows, record_rows
 from infrastructure.views.read_models import REBUILT_FROM_LOG, VIEWS, define_views
 
 PAGE = 5000
@@ -79,20 +79,25 @@ def rebuild(
 ) -> int:
     """Replay the whole log into `views`, which must be empty. Returns the number of events."""
     aggregates: dict[UUID, CaseAggregate] = {}
+    headers: dict[UUID, RecordHeader] = {}
     created: dict[UUID, int] = {}
     last = count = 0
     with _collector_paused(), events.transaction() as session:
-        secondary = _drop_indexes(session.connection(), views)
+        indexes = IndexesBuiltLast(session.connection(), views)
         writer = BulkWriter(session.connection(), views)
         for page in _decoded_pages(events, 0):
             rows: Rows = {}
             for event, position in page:
                 aggregate = event.mutate(aggregates.get(event.originator_id))
                 aggregates[event.originator_id] = aggregate
+                header = headers.get(event.originator_id)
+                if header is None:
+                    header = headers[event.originator_id] = RecordHeader(aggregate)
                 if event.originator_version == 1:
                     created[event.originator_id] = position
                 # Log rows see the aggregate as it was right after the event, as the live path did.
-                _add(rows, event_rows(event, position, aggregate))
+                _add(rows, event_rows(event, position, aggregate, header))
+            indexes.before_filling(rows)
             writer.write(rows)
             if page:
                 last = page[-1][1]
@@ -103,20 +108,39 @@ def rebuild(
         records: Rows = {}
         for aggregate in aggregates.values():
             _add(records, record_rows(aggregate, created[aggregate.id]))
+        indexes.before_filling(records)
         writer.write(records)
-        for index in secondary:  # built once from the loaded rows: cheaper than row by row
-            index.create(session.connection())
+        indexes.build()
         Projector(views).track(session, last)
     return count
 
 
-def _drop_indexes(connection: Connection, views: Mapping[str, Table]) -> list[Index]:
-    """Drop the indexes of the (empty) views rebuilt from the log, in the rebuild's own
-    transaction, so each is built once from the loaded rows rather than row by row."""
-    indexes = [index for name in REBUILT_FROM_LOG for index in views[name].indexes]
-    for index in indexes:
-        index.drop(connection)
-    return indexes
+class IndexesBuiltLast:
+    """The indexes of the (empty) views rebuilt from the log, each built once from the loaded
+    rows rather than row by row.
+
+    A table's indexes are dropped, in the rebuild's own transaction, just before its first
+    rows go in, and built again at the end. A view the log leaves empty keeps its indexes
+    and costs no DDL.
+    """
+
+    def __init__(self, connection: Connection, views: Mapping[str, Table]) -> None:
+        self.connection = connection
+        self.views = views
+        self.dropped: dict[str, list[Index]] = {}
+
+    def before_filling(self, rows: Rows) -> None:
+        for name in rows:
+            if name in self.dropped or name not in REBUILT_FROM_LOG:
+                continue
+            self.dropped[name] = list(self.views[name].indexes)
+            for index in self.dropped[name]:
+                index.drop(self.connection)
+
+    def build(self) -> None:
+        for indexes in self.dropped.values():
+            for index in indexes:
+                index.create(self.connection)
 
 
 @contextmanager
