@@ -45,7 +45,7 @@ from infrastructure.store.subjects import subject_for
 from infrastructure.store.wal_guard import WalGuard
 from infrastructure.views.insights import holdings_of
 from infrastructure.views.note_log import note_state
-from infrastructure.views.projections import Projector
+from infrastructure.views.projections import Projector, write_pending_records
 from infrastructure.views.read_models import VIEWS
 
 A = TypeVar("A", bound=CaseAggregate)
@@ -124,6 +124,7 @@ class SqlUnitOfWork:
         return CommandResult(first.id, first.version, position)
 
     def held_by(self, user_id: str) -> Holdings:
+        write_pending_records(self.session)
         return holdings_of(self.session, self.context.actor.municipality, user_id)
 
     def subject_for(self, municipality: str, display_name: str, organisation: str) -> str:
@@ -167,6 +168,7 @@ class SqlUnitOfWork:
         if highest is None and self.batch is not None:
             highest = self.batch.memo.get(key)
         if highest is None:
+            write_pending_records(self.session)
             highest = highest_serial(self.session, municipality, year)
         self.serials[key] = highest + 1
         return str(RegistrationNumber(municipality, year, highest + 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -107,6 +107,13 @@ def title_of(aggregate: CaseAggregate) -> str:
     return aggregate.title  # type: ignore[attr-defined,no-any-return]
 
 
+@lru_cache(maxsize=4096)
+def _locality_key(municipality: str, locality: str) -> str:
+    """An issue's locality id as its row holds it: a name-based UUID, and issues name few
+    localities, so each is made once."""
+    return str(locality_id(municipality, locality))
+
+
 def _common(aggregate: CaseAggregate) -> dict[str, Any]:
     return {
         "id": str(aggregate.id),
@@ -125,7 +132,7 @@ def record_row(aggregate: CaseAggregate) -> dict[str, Any]:
         responsibility = aggregate.responsibility
         row.update(
             locality=aggregate.locality,
-            locality_id=str(locality_id(aggregate.municipality, aggregate.locality)),
+            locality_id=_locality_key(aggregate.municipality, aggregate.locality),
             title=aggregate.title,
             description=aggregate.description,
             category=str(aggregate.category),
@@ -552,19 +559,25 @@ class Projector:
     def write_record(
         self, session: Session, aggregate: CaseAggregate, position: int | None
     ) -> None:
-        table = self.views[RECORD_TYPES[type(aggregate)]]
+        """The record's row from its state now: inserted at `position` when first written,
+        else updated. In a group commit the batch writes each record's newest row once, just
+        before its COMMIT (`PendingRecords`)."""
+        name = RECORD_TYPES[type(aggregate)]
         row = record_row(aggregate)
-        # Statements built once per table and bound with parameters: building and compiling a
-        # fresh `.values(**row)` statement per command was most of this method's time.
-        if position is not None:
-            session.execute(_insert_of(table), {"position": position, **row})
+        deferred = deferred_writes(session)
+        if deferred is not None:
+            key = f"records:{self.views['log'].name}"
+            pending = deferred.setdefault(key, PendingRecords(self.views))
+            assert isinstance(pending, PendingRecords)
+            first = pending.put(name, row, position)
         else:
-            session.execute(_update_by_id(table), {"_id": row["id"], **row})
+            first = write_row(session, self.views[name], row, position)
         if isinstance(aggregate, TaskForce):
             timeline = self.views["timeline"]
             key = f"due:{aggregate.id}"
             session.execute(delete(timeline).where(timeline.c.entry_key == key))
-            first = position if position is not None else _first_position(session, table, aggregate)
+            if first is None:
+                first = _first_position(session, self.views[name], aggregate)
             session.execute(insert(timeline).values(due_row(aggregate, first)))
 
     def write_follow_up(self, session: Session, issue: CaseAggregate) -> None:
@@ -598,6 +611,61 @@ class PendingRows(Deferred):
     def write(self, session: Session) -> None:
         for name, table_rows in self.by_table.items():
             session.execute(_insert_of(self.views[name]), table_rows)
+
+
+class PendingRecords(Deferred):
+    """Record rows a batch writes together, just before its COMMIT: each record's newest row.
+
+    A record first written in this batch is inserted, one written before is updated; a later
+    member that changes the same record replaces its row here. Commands read record views only
+    through the unit of work, which writes what is pending first (`write_pending_records`).
+    """
+
+    def __init__(self, views: Mapping[str, Table]) -> None:
+        self.views = views
+        self.inserts: dict[str, dict[str, dict[str, Any]]] = {}
+        self.updates: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def put(self, name: str, row: dict[str, Any], position: int | None) -> int | None:
+        """Keep `row` as the record's newest; returns its first position when known here."""
+        inserts = self.inserts.setdefault(name, {})
+        inserted = inserts.get(row["id"])
+        if position is None and inserted is not None:
+            position = inserted["position"]
+        if position is not None:
+            inserts[row["id"]] = {"position": position, **row}
+        else:
+            self.updates.setdefault(name, {})[row["id"]] = {"_id": row["id"], **row}
+        return position
+
+    def write(self, session: Session) -> None:
+        for name, rows in self.inserts.items():
+            if rows:
+                session.execute(_insert_of(self.views[name]), list(rows.values()))
+        for name, rows in self.updates.items():
+            if rows:
+                session.execute(_update_by_id(self.views[name]), list(rows.values()))
+        self.inserts.clear()
+        self.updates.clear()
+
+
+def write_pending_records(session: Session) -> None:
+    """Before a read of a record view inside a batch: write the rows its members left pending."""
+    for deferred in (deferred_writes(session) or {}).values():
+        if isinstance(deferred, PendingRecords):
+            deferred.write(session)
+
+
+def write_row(
+    session: Session, table: Table, row: dict[str, Any], position: int | None
+) -> int | None:
+    # Statements built once per table and bound with parameters: building and compiling a
+    # fresh `.values(**row)` statement per command was most of this method's time.
+    if position is not None:
+        session.execute(_insert_of(table), {"position": position, **row})
+    else:
+        session.execute(_update_by_id(table), {"_id": row["id"], **row})
+    return position
 
 
 class TrackedPosition(Deferred):

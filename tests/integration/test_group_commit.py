@@ -30,7 +30,15 @@ from infrastructure.store.unit_of_work import SqlStore
 from infrastructure.views.audit import AuditQueries
 from infrastructure.views.read_models import VIEWS
 from infrastructure.views.replay import decoded_log
-from tests.integration.test_command_bus import as_, events_of, form_task_force, note, open_issue
+from infrastructure.views.replay_runs import check_views
+from tests.integration.test_command_bus import (
+    ÅTVIDABERG,
+    as_,
+    events_of,
+    form_task_force,
+    note,
+    open_issue,
+)
 
 Dispatch = tuple[c.Command, CommandContext]
 
@@ -352,3 +360,67 @@ def test_a_batch_whose_deferred_writes_are_refused_acknowledges_none_then_all_su
     assert all(len(events_of(samverkan, issue)) == 2 for issue in issues)
     assert last_position(samverkan) > before
     assert chain_is_intact(samverkan)
+
+
+def test_a_batch_writes_its_record_rows_together_and_they_equal_a_replay(
+    samverkan: Samverkan, commits: list[int]
+) -> None:
+    """New records' rows go in with one statement per view just before the COMMIT; what they
+    say is what a rebuild from the log says."""
+    issues = opened(samverkan, 2)
+    inserts: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith(f"INSERT INTO {VIEWS['issue'].name} "):
+            inserts.append(statement)
+
+    engine = samverkan.events.datastore.engine
+    event.listen(engine, "before_cursor_execute", count)
+    commits.clear()
+    try:
+        outcomes = in_one_batch(
+            samverkan,
+            (note(issues[0]), as_()),
+            [(open_issue(), as_()) for _ in range(4)] + [(note(issues[1]), as_())],
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert all(isinstance(outcome, CommandResult) for outcome in outcomes)
+    assert len(commits) == 1
+    assert len(inserts) == 1  # four new issues, one INSERT (an executemany)
+    with samverkan.events.transaction() as session:
+        rows = session.execute(
+            select(VIEWS["issue"].c.id, VIEWS["issue"].c.version, VIEWS["issue"].c.position)
+        ).all()
+    by_id = {UUID(row.id): row for row in rows}
+    for outcome in outcomes:
+        assert isinstance(outcome, CommandResult)
+        assert by_id[outcome.id].version == outcome.version
+    assert check_views(samverkan.events)[1] == []
+    assert chain_is_intact(samverkan)
+
+
+def test_a_member_reading_record_views_sees_the_rows_earlier_members_left_pending(
+    samverkan: Samverkan,
+) -> None:
+    """A handover lists what the leaver holds from the issue view: an issue given to them by an
+    earlier member of the same batch, whose row is not yet written, is moved too."""
+    anna = as_()
+    issue = samverkan.bus.dispatch(open_issue(), anna).id
+    assign = c.AssignResponsibility(
+        issue_id=issue, unit="Näringsliv", role="strateg", user_id="karin.berg"
+    )
+    leave = c.HandOverResponsibilities(
+        municipality=ÅTVIDABERG, from_user="karin.berg", to_user="olle.ek", note="Allt om byn."
+    )
+
+    outcomes = in_one_batch(samverkan, (assign, anna), [(leave, anna)])
+
+    assert all(isinstance(outcome, CommandResult) for outcome in outcomes)
+    with samverkan.events.transaction() as session:
+        responsible = session.execute(
+            select(VIEWS["issue"].c.responsible_user).where(VIEWS["issue"].c.id == str(issue))
+        ).scalar_one()
+    assert responsible == "olle.ek"
+    assert check_views(samverkan.events)[1] == []
