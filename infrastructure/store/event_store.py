@@ -107,8 +107,9 @@ class ChainedRecorder(SQLAlchemyApplicationRecorder):
             }
             for e in stored_events
         ]
-        if len(rows) == 1:
-            return [session.execute(self._insert_one(table), rows[0]).scalar_one()]
+        if len(rows) == 1:  # on the connection: the ORM session's execute costs more than this
+            connection = session.connection()
+            return [connection.execute(self._insert_one(table), rows[0]).scalar_one()]
         returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(returning, rows).scalars())
 
