@@ -66,10 +66,7 @@ class ChainedRecorder(SQLAlchemyApplicationRecorder):
     def _insert_stored_events(self, session: Session, stored_events: Any, **kwargs: Any) -> Any:
         if not stored_events:
             return []
-        # A group commit's members share one transaction: the table lock (PostgreSQL: commit
-        # order equals id order for log readers) and the NOTIFY are needed once in it.
-        if once_per_transaction(session, LOCKED):
-            self._lock_and_notify(session)
+        self.lock_for_writing(session)
         ids = self._insert_returning_ids(session, stored_events)
         records = [
             _Inserted(id, e.originator_id, e.originator_version, e.topic, e.state)
@@ -77,6 +74,17 @@ class ChainedRecorder(SQLAlchemyApplicationRecorder):
         ]
         extend_chain(session, self.chain_key, records, self.events_record_cls.__table__)
         return ids
+
+    def lock_for_writing(self, session: Session) -> None:
+        """Take the log's write lock in this transaction, if it has not got it yet.
+
+        A group commit's members share one transaction: the table lock (PostgreSQL: commit
+        order equals id order for log readers) and the NOTIFY are needed once in it. A command
+        that reads what the next writer must not read too (the highest registration number)
+        takes it before that read, so writers in other processes wait instead of colliding.
+        """
+        if once_per_transaction(session, LOCKED):
+            self._lock_and_notify(session)
 
     def _lock_and_notify(self, session: Session) -> None:
         """PostgreSQL: the table lock and the NOTIFY in one round trip, not two.
@@ -338,3 +346,9 @@ class EventStore(Application):
     def reading(self) -> Any:
         """A read-only transaction: it never queues behind SQLite's writer, nor commits."""
         return self.recorder.transaction(commit=False)  # type: ignore[attr-defined]
+
+    def lock_for_writing(self, session: Session) -> None:
+        """The log's write lock in `session`'s transaction (see `ChainedRecorder`)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedRecorder)
+        recorder.lock_for_writing(session)

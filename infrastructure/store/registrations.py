@@ -2,9 +2,9 @@
 
 The highest serial is read from the issue view inside the command's own transaction (once per
 group commit, see `SqlUnitOfWork.next_registration_number`), after every earlier number, so a
-rolled-back command gives its number back and none is skipped. Two server
-processes that read the same highest number both try to insert it; the unique index on
-(municipality, year, serial) fails the second, whose command the bus then retries.
+rolled-back command gives its number back and none is skipped. The read waits for the log's
+write lock, so two server processes never read the same highest number; should they ever, the
+unique index on (municipality, year, serial) fails the second, whose command is retried.
 """
 
 from __future__ import annotations

@@ -161,13 +161,15 @@ class SqlUnitOfWork:
 
         A batch remembers the newest serial its members saved, so only its first command of a
         municipality and year reads the issue view; a number given out by a command that then
-        fails before saving is given out again.
+        fails before saving is given out again. That read takes the log's write lock first, so a
+        batch in another process never reads the same highest number.
         """
         key = ("serial", municipality, year)
         highest = self.serials.get(key)
         if highest is None and self.batch is not None:
             highest = self.batch.memo.get(key)
         if highest is None:
+            self.events.lock_for_writing(self.session)  # other processes' writers wait
             write_pending_records(self.session)
             highest = highest_serial(self.session, municipality, year)
         self.serials[key] = highest + 1

@@ -1,8 +1,8 @@
 """Registration numbers under concurrency: 1..n per municipality and year, no gap, no repeat.
 
 On PostgreSQL two services over one database stand in for two server workers: each has its own
-connection pool, group commit and locks, so only the database (and its unique index) can keep
-them from taking the same number.
+connection pool, group commit and locks, so only the database (its write lock, and the unique
+index behind it) can keep them from taking the same number.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from application import commands as c
 from application.handlers import open_issue
-from application.ports import CommandContext
+from application.ports import CommandContext, CommandResult, UnitOfWork
 from domain.values import Actor, Role
 from infrastructure.bootstrap import Samverkan, bootstrap
 from infrastructure.views.read_models import VIEWS
@@ -95,6 +95,48 @@ def test_two_workers_on_postgresql_never_share_or_skip_a_number(
 ) -> None:
     open_at_once(two_workers)
     assert numbers(two_workers[0]) == expected(WRITERS)
+
+
+@pytest.mark.postgres
+def test_a_worker_waits_for_the_other_before_reading_the_highest_number(
+    two_workers: list[Samverkan],
+) -> None:
+    """The read of the highest number takes the log's write lock first: a worker whose batch
+    is still open makes the other wait there, so the other never reads a number it then
+    cannot use (and its command runs once, not once more after a collision)."""
+    first, second = two_workers
+    runs: list[int] = []
+    real = second.bus.handlers[c.OpenIssue]
+
+    def counted(command: c.OpenIssue, uow: UnitOfWork) -> CommandResult:
+        runs.append(1)
+        return real(command, uow)
+
+    second.bus.handlers = {**second.bus.handlers, c.OpenIssue: counted}
+    later = threading.Thread(target=second.bus.dispatch, args=(opening("Sedan"), context()))
+    with first.bus.store.unit_of_work(context(), None) as uow:
+        open_issue(opening("Först"), uow)  # holds the log's write lock until its COMMIT
+        later.start()
+        wait_until_a_session_waits_for_a_lock(first)
+    later.join(30)
+
+    assert not later.is_alive()
+    assert numbers(first) == expected(2)
+    assert runs == [1]
+
+
+def wait_until_a_session_waits_for_a_lock(service: Samverkan) -> None:
+    deadline = time.monotonic() + 20
+    with service.events.unpooled_engine().connect() as connection:
+        while time.monotonic() < deadline:
+            waiting = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            ).scalar()
+            if waiting:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the other worker never waited for the lock")
 
 
 @pytest.mark.parametrize(
