@@ -571,7 +571,8 @@ class Projector:
             assert isinstance(pending, PendingRecords)
             first = pending.put(name, row, position)
         else:
-            first = write_row(session, self.views[name], row, position)
+            _write_row(session, self.views[name], row, position)
+            first = position
         if isinstance(aggregate, TaskForce):
             timeline = self.views["timeline"]
             key = f"due:{aggregate.id}"
@@ -656,16 +657,13 @@ def write_pending_records(session: Session) -> None:
             deferred.write(session)
 
 
-def write_row(
-    session: Session, table: Table, row: dict[str, Any], position: int | None
-) -> int | None:
+def _write_row(session: Session, table: Table, row: dict[str, Any], position: int | None) -> None:
     # Statements built once per table and bound with parameters: building and compiling a
     # fresh `.values(**row)` statement per command was most of this method's time.
     if position is not None:
         session.execute(_insert_of(table), {"position": position, **row})
     else:
         session.execute(_update_by_id(table), {"_id": row["id"], **row})
-    return position
 
 
 class TrackedPosition(Deferred):
